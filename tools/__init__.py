@@ -1,0 +1,1 @@
+"""Repository tooling for the TauseStack monorepo (not shipped)."""
