@@ -33,7 +33,9 @@ def problems_in_wheel(wheel: Path) -> list[str]:
     """Members of ``wheel`` that break the namespace (or a missing subpackage)."""
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-    return [f"{wheel}!{name}" for name in names if name == NAMESPACE_INIT or name.endswith("/" + NAMESPACE_INIT)]
+    return [
+        f"{wheel}!{name}" for name in names if name == NAMESPACE_INIT or name.endswith("/" + NAMESPACE_INIT)
+    ]
 
 
 def default_targets(root: Path) -> list[Path]:

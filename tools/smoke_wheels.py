@@ -76,7 +76,9 @@ def smoke_code(package: Package) -> str:
     return str(code)
 
 
-def smoke_one(name: str, packages: dict[str, Package], wheels: dict[str, Path], work: Path, uv: str | None) -> None:
+def smoke_one(
+    name: str, packages: dict[str, Package], wheels: dict[str, Path], work: Path, uv: str | None
+) -> None:
     venv = work / f"venv-{name}"
     wheel_files = [str(wheels[item]) for item in sibling_closure(name, packages)]
     if uv:

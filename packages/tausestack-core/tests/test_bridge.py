@@ -26,7 +26,8 @@ def test_async_twin_runs_in_a_worker_thread_and_keeps_its_name() -> None:
         return await store.aget("k", upper=True)
 
     assert anyio.run(main) == "K"
-    assert store.threads and store.threads[0] != threading.get_ident()
+    assert store.threads
+    assert store.threads[0] != threading.get_ident()
     assert Store.aget.__name__ == "aget"
 
 
@@ -46,8 +47,7 @@ def test_run_sync_does_not_block_the_loop() -> None:
     async def main() -> str:
         async with anyio.create_task_group() as tg:
             tg.start_soon(ticker)
-            result = await run_sync(blocking)
-        return result
+            return await run_sync(blocking)
 
     assert anyio.run(main) == "ok"
     assert order == ["loop ran while blocked", "blocking done"]

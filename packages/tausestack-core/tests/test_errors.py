@@ -33,7 +33,9 @@ from tausestack.core import (
         (ConfigurationError, ()),
     ],
 )
-def test_each_error_is_also_the_builtin_users_catch(error: type[Exception], builtins: tuple[type, ...]) -> None:
+def test_each_error_is_also_the_builtin_users_catch(
+    error: type[Exception], builtins: tuple[type, ...]
+) -> None:
     exc = error("boom")
     assert isinstance(exc, TauseStackError)
     for builtin in builtins:

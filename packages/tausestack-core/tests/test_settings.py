@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from tausestack.core import ConfigurationError, SettingsConfigDict, TauseStackSettings, redact
-from tausestack.core import _secret_refs
+from tausestack.core import ConfigurationError, SettingsConfigDict, TauseStackSettings, _secret_refs, redact
 
 
 class WidgetSettings(TauseStackSettings):

@@ -7,7 +7,12 @@ from tausestack.core import ConfigurationError, parse_url, redact_url
 
 def test_parses_every_documented_shape() -> None:
     url = parse_url("s3://bucket/some/prefix?region=eu-west-1&endpoint_url=http://x:9000", variable="V")
-    assert (url.scheme, url.host, url.location, url.path) == ("s3", "bucket", "bucket/some/prefix", "/some/prefix")
+    assert (url.scheme, url.host, url.location, url.path) == (
+        "s3",
+        "bucket",
+        "bucket/some/prefix",
+        "/some/prefix",
+    )
     assert url.options == {"region": "eu-west-1", "endpoint_url": "http://x:9000"}
 
     local = parse_url("file://.tausestack/storage")
@@ -96,5 +101,8 @@ def test_redact_url_keeps_the_rest() -> None:
     assert redact_url("postgresql://app:pw@db:5432/app?sslmode=require") == (
         "postgresql://app:***@db:5432/app?sslmode=require"
     )
-    assert redact_url("s3://bucket?secret_access_key=XYZ&region=x") == "s3://bucket?secret_access_key=***&region=x"
+    assert (
+        redact_url("s3://bucket?secret_access_key=XYZ&region=x")
+        == "s3://bucket?secret_access_key=***&region=x"
+    )
     assert redact_url("memory://") == "memory://"

@@ -28,14 +28,18 @@ def test_missing_service_skips_on_a_laptop_and_fails_in_ci(
     monkeypatch.setenv("TAUSESTACK_TEST_POSTGRES_URL", f"postgresql://postgres@127.0.0.1:{closed}/postgres")
     monkeypatch.setenv("TAUSESTACK_TEST_REQUIRE_SERVICES", require)
     pytester.makepyfile(INNER_TEST)
-    result = pytester.runpytest_subprocess("-p", "tausestack.core.testing.pytest_plugin", "-rs", "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(
+        "-p", "tausestack.core.testing.pytest_plugin", "-rs", "-p", "no:cacheprovider"
+    )
     result.assert_outcomes(**{outcome: 1} if outcome == "skipped" else {"errors": 1})
     result.stdout.fnmatch_lines(["*PostgreSQL is not reachable*"])
     if require:
         result.stdout.fnmatch_lines(["*TAUSESTACK_TEST_REQUIRE_SERVICES=1*"])
 
 
-def test_missing_redis_is_reported_the_same_way(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_redis_is_reported_the_same_way(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TAUSESTACK_TEST_REDIS_URL", f"redis://127.0.0.1:{free_port()}")
     monkeypatch.setenv("TAUSESTACK_TEST_REQUIRE_SERVICES", "")
     pytester.makepyfile("def test_r(redis_url):\n    assert redis_url\n")

@@ -63,9 +63,7 @@ def redact(text: str) -> str:
     text = redact_url(text)
     text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
     text = _JWT.sub(REDACTED, text)
-    return _ASSIGNMENT.sub(
-        lambda m: f"{m.group('key')}{m.group('sep')}{m.group('quote')}{REDACTED}", text
-    )
+    return _ASSIGNMENT.sub(lambda m: f"{m.group('key')}{m.group('sep')}{m.group('quote')}{REDACTED}", text)
 
 
 class RedactingFilter(logging.Filter):

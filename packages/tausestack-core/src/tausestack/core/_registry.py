@@ -99,8 +99,7 @@ class BackendRegistry(Generic[T]):
         except ImportError as exc:
             hint = _install_hint(entry_point)
             raise ConfigurationError(
-                f"{self.variable}: the {scheme}:// {self.module} backend cannot be loaded "
-                f"({exc}); {hint}"
+                f"{self.variable}: the {scheme}:// {self.module} backend cannot be loaded ({exc}); {hint}"
             ) from exc
         return _as_factory(obj)
 

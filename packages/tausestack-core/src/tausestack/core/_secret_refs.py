@@ -11,7 +11,7 @@ from tausestack.core._logging import register_secret
 
 __all__ = ["SECRET_PREFIX", "is_secret_reference", "resolve_secret_reference"]
 
-SECRET_PREFIX = "secret:"
+SECRET_PREFIX = "secret:"  # noqa: S105 - a prefix, not a password
 
 _resolving = threading.local()
 

@@ -69,8 +69,7 @@ class BackendURL:
         value = self.options.get(name)
         if value is None or value == "":
             raise ConfigurationError(
-                f"{self.variable}={self.redacted()!r} needs the option {name!r} "
-                f"(add ?{name}=... to the URL)"
+                f"{self.variable}={self.redacted()!r} needs the option {name!r} (add ?{name}=... to the URL)"
             )
         return value
 
@@ -84,7 +83,9 @@ class BackendURL:
             return True
         if lowered in _FALSE:
             return False
-        raise ConfigurationError(f"{self.variable}: option {name}={value!r} is not a boolean (use true/false)")
+        raise ConfigurationError(
+            f"{self.variable}: option {name}={value!r} is not a boolean (use true/false)"
+        )
 
     def option_int(self, name: str, default: int, *, minimum: int | None = None) -> int:
         """The option ``name`` as an integer, at least ``minimum`` when given."""

@@ -37,7 +37,7 @@ def wait_until(check: Callable[[], bool], *, timeout: float, interval: float = 0
         try:
             if check():
                 return True
-        except Exception:  # a service that is still starting may fail in any way
+        except Exception:  # noqa: S110 - a service that is still starting may fail in any way
             pass
         if time.monotonic() >= deadline:
             return False

@@ -182,7 +182,7 @@ class MotoServer:
 
     region = "us-east-1"
     access_key = "testing"
-    secret_key = "testing"  # moto accepts any credentials; these are not secrets
+    secret_key = "testing"  # noqa: S105 - moto accepts any credentials
 
     def __init__(self, workdir: Path) -> None:
         self.port = free_port()
@@ -230,7 +230,8 @@ class MotoServer:
         """A boto3 client for ``service`` bound to this server."""
         import boto3
 
-        return boto3.client(
+        factory: Any = boto3.client
+        return factory(
             service,
             endpoint_url=self.endpoint_url,
             region_name=self.region,
@@ -341,8 +342,7 @@ class FirebaseEmulator:
     def sign_in(self, email: str, password: str) -> dict[str, Any]:
         """Sign in with e-mail and password through the emulator's REST API; returns its JSON."""
         url = (
-            f"{self.base_url}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword"
-            "?key=fake-api-key"
+            f"{self.base_url}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key"
         )
         payload = json.dumps({"email": email, "password": password, "returnSecureToken": True})
         status, body = _http("POST", url, payload.encode())
