@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from importlib import metadata
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from tausestack.core._errors import ConfigurationError
 from tausestack.core._secret_refs import resolve_secret_reference
 from tausestack.core._urls import BackendURL, parse_url
+
+if TYPE_CHECKING:
+    from importlib import metadata
 
 __all__ = ["BackendRegistry", "BackendFactory"]
 
@@ -88,6 +90,8 @@ class BackendRegistry(Generic[T]):
 
     def _load_entry_points(self) -> dict[str, metadata.EntryPoint]:
         if self._entry_points is None:
+            from importlib import metadata  # imported on first backend creation, never at import
+
             found = {ep.name.lower(): ep for ep in metadata.entry_points(group=self.group)}
             with self._lock:
                 self._entry_points = found
