@@ -1,0 +1,327 @@
+"""Local files: ``file://.tausestack/storage`` (relative to the working directory) or ``file:///abs/dir``.
+
+Writes are atomic: the bytes go to a temporary file in the same directory, are flushed to disk
+(``fsync``, unless the URL says ``?fsync=false``) and renamed over the old file, so a reader sees
+the old value or the new one, never a mix, and a writer killed mid-write leaves the old value.
+Content type and metadata, when they differ from the defaults, live in a ``<name>~meta`` file
+beside the object (``~`` never appears in a key, so it cannot collide with one).
+
+A key cannot be both an object and the folder of other keys here (``a`` and ``a/b``): that put
+raises :class:`~tausestack.core.ConflictError`. Nothing is created until the first write.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any, cast
+
+from tausestack.core import (
+    AccessDeniedError,
+    BackendUnavailableError,
+    BackendURL,
+    ConflictError,
+    ObjectNotFoundError,
+)
+from tausestack.storage._backend import ObjectInfo, StorageBackend, StorageEntry, default_content_type
+
+__all__ = ["LocalStorageBackend"]
+
+_META_SUFFIX = "~meta"
+_TMP_MARK = ".~tmp"
+
+
+class LocalStorageBackend(StorageBackend):
+    """Objects as files under ``root``.
+
+    >>> backend = LocalStorageBackend(".tausestack/storage", fsync=False)
+    """
+
+    scheme = "file"
+
+    def __init__(self, root: str | os.PathLike[str] = ".tausestack/storage", *, fsync: bool = True) -> None:
+        self._display = os.fspath(root)
+        self.root = Path(root).expanduser().absolute()
+        self.fsync = fsync
+
+    @classmethod
+    def from_url(cls, url: BackendURL) -> LocalStorageBackend:
+        url.check_options({"fsync"})
+        location = url.location or ".tausestack/storage"
+        return cls(location, fsync=url.option_bool("fsync", True))
+
+    def describe(self) -> str:
+        suffix = "" if self.fsync else "?fsync=false"
+        return f"file://{self._display}{suffix}"
+
+    # -- paths ---------------------------------------------------------------------------------
+
+    def _path(self, key: str) -> Path:
+        return self.root.joinpath(*key.split("/"))
+
+    @staticmethod
+    def _meta_path(path: Path) -> Path:
+        return path.with_name(path.name + _META_SUFFIX)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def read(self, key: str) -> bytes:
+        try:
+            with open(self._path(key), "rb") as file:
+                return file.read()
+        except OSError as exc:
+            raise _error(exc, key) from None
+
+    def open_read(self, key: str) -> IO[bytes]:
+        try:
+            return open(self._path(key), "rb")
+        except OSError as exc:
+            raise _error(exc, key) from None
+
+    def local_path(self, key: str) -> str | None:
+        path = self._path(key)
+        return str(path) if path.is_file() else None
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def info(self, key: str) -> ObjectInfo:
+        path = self._path(key)
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise _error(exc, key) from None
+        if not path.is_file():
+            raise ObjectNotFoundError(f"storage object {key!r} does not exist")
+        content_type, metadata = self._read_meta(path, key)
+        return ObjectInfo(key, stat.st_size, _mtime(stat.st_mtime), content_type, metadata)
+
+    def _read_meta(self, path: Path, key: str) -> tuple[str, dict[str, str]]:
+        try:
+            raw = json.loads(self._meta_path(path).read_bytes())
+        except (OSError, ValueError):
+            return default_content_type(key), {}
+        return str(raw.get("content_type") or default_content_type(key)), dict(raw.get("metadata") or {})
+
+    def iter_entries(self, prefix: str) -> Iterator[StorageEntry]:
+        folder, _, _ = prefix.rpartition("/")
+        start = self._path(folder) if folder else self.root
+        yield from self._walk(start, folder, prefix)
+
+    def _walk(self, directory: Path, key_dir: str, prefix: str) -> Iterator[StorageEntry]:
+        try:
+            scanner = os.scandir(directory)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        except OSError as exc:
+            raise _error(exc, key_dir) from None
+        with scanner:
+            items = list(scanner)
+        names = {item.name for item in items}
+        for item in items:
+            name = item.name
+            if _TMP_MARK in name or name.endswith(_META_SUFFIX):
+                continue
+            key = f"{key_dir}/{name}" if key_dir else name
+            if item.is_dir(follow_symlinks=False):
+                if key.startswith(prefix) or prefix.startswith(key + "/"):
+                    yield from self._walk(Path(item.path), key, prefix)
+            elif key.startswith(prefix) and item.is_file(follow_symlinks=False):
+                stat = item.stat()
+                if name + _META_SUFFIX in names:
+                    content_type, _ = self._read_meta(Path(item.path), key)
+                else:
+                    content_type = default_content_type(key)
+                yield StorageEntry(key, stat.st_size, _mtime(stat.st_mtime), content_type)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def write(
+        self,
+        key: str,
+        data: bytes,
+        *,
+        content_type: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> None:
+        with self.open_write(key, content_type=content_type, metadata=metadata) as file:
+            file.write(data)
+
+    def open_write(
+        self, key: str, *, content_type: str | None = None, metadata: Mapping[str, str] | None = None
+    ) -> IO[bytes]:
+        path = self._path(key)
+        meta: dict[str, Any] = {}
+        if content_type and content_type != default_content_type(key):
+            meta["content_type"] = content_type
+        if metadata:
+            meta["metadata"] = dict(metadata)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_dir():
+                raise ConflictError(
+                    f"storage key {key!r} is the folder of other keys on the local backend; "
+                    "delete those or choose another key"
+                )
+            return cast("IO[bytes]", _AtomicFile(path, key, fsync=self.fsync, meta=meta))
+        except (FileExistsError, NotADirectoryError):
+            raise ConflictError(
+                f"storage key {key!r} goes through an existing object on the local backend "
+                "(a key cannot be both an object and a folder of keys here)"
+            ) from None
+        except OSError as exc:
+            raise _error(exc, key) from None
+
+    def delete(self, key: str) -> bool:
+        path = self._path(key)
+        try:
+            path.unlink()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return False
+        except OSError as exc:
+            raise _error(exc, key) from None
+        self._meta_path(path).unlink(missing_ok=True)
+        self._prune(path.parent)
+        return True
+
+    def _prune(self, directory: Path) -> None:
+        # Remove folders a delete left empty, up to (not including) the root.
+        while directory != self.root and self.root in directory.parents:
+            try:
+                directory.rmdir()
+            except OSError:
+                return
+            directory = directory.parent
+
+    def health(self) -> None:
+        probe = self.root
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+            raise BackendUnavailableError(
+                f"local storage {self.describe()} is not a writable directory ({probe})"
+            )
+
+
+class _AtomicFile:
+    """A temporary file that replaces ``path`` on ``close()`` (or vanishes on abort)."""
+
+    def __init__(self, path: Path, key: str, *, fsync: bool, meta: dict[str, Any]) -> None:
+        self._path = path
+        self._key = key
+        self._fsync = fsync
+        self._meta = meta
+        self._tmp = path.with_name(f".{path.name}{_TMP_MARK}{os.urandom(6).hex()}")
+        self._file = open(self._tmp, "xb")  # noqa: SIM115 - closed by close()/abort()
+        self._done = False
+
+    # the file protocol pyarrow, shutil and users need
+    def write(self, data: Any) -> int:
+        return self._file.write(data)
+
+    def writelines(self, lines: Any) -> None:
+        self._file.writelines(lines)
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return False
+
+    def seekable(self) -> bool:
+        return False
+
+    @property
+    def closed(self) -> bool:
+        return self._done
+
+    @property
+    def name(self) -> str:
+        return str(self._tmp)
+
+    @property
+    def mode(self) -> str:
+        return "wb"
+
+    def close(self) -> None:
+        """Make the new content visible under the key (atomically), or do nothing if done."""
+        if self._done:
+            return
+        self._done = True
+        try:
+            self._file.flush()
+            if self._fsync:
+                os.fsync(self._file.fileno())
+            self._file.close()
+            os.replace(self._tmp, self._path)
+        except BaseException:
+            self._discard()
+            raise
+        meta_path = self._path.with_name(self._path.name + _META_SUFFIX)
+        if self._meta:
+            with _AtomicFile(meta_path, self._key, fsync=self._fsync, meta={}) as meta_file:
+                meta_file.write(json.dumps(self._meta).encode())
+        elif meta_path.exists():
+            meta_path.unlink(missing_ok=True)
+        if self._fsync:
+            _fsync_dir(self._path.parent)
+
+    def abort(self) -> None:
+        """Drop what was written; the old value (if any) stays."""
+        if not self._done:
+            self._done = True
+            self._discard()
+
+    def _discard(self) -> None:
+        self._file.close()
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> _AtomicFile:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+    def __del__(self) -> None:
+        if not getattr(self, "_done", True):
+            self.abort()
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _mtime(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
+
+
+def _error(exc: OSError, key: str) -> Exception:
+    if isinstance(exc, (FileNotFoundError, IsADirectoryError, NotADirectoryError)):
+        return ObjectNotFoundError(f"storage object {key!r} does not exist")
+    if isinstance(exc, PermissionError):
+        return AccessDeniedError(f"local storage refused access to {key!r}: {exc.strerror}")
+    return BackendUnavailableError(f"local storage failed on {key!r}: {exc.strerror or exc}")
