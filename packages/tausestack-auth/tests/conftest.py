@@ -3,8 +3,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher
 
 from tausestack import auth
+from tausestack.auth.backends._local_keys import SigningKey
+from tausestack.auth.backends._local_store import metadata
+from tausestack.auth.backends.local import LocalAuthBackend
 
 
 @pytest.fixture
@@ -18,3 +23,42 @@ def _fresh_auth_default() -> Iterator[None]:
     auth.reset()
     yield
     auth.reset()
+
+
+@pytest.fixture(scope="session")
+def rs256_key() -> SigningKey:
+    return SigningKey.generate("RS256")
+
+
+@pytest.fixture(scope="session")
+def es256_key() -> SigningKey:
+    return SigningKey.generate("ES256")
+
+
+@pytest.fixture(scope="session")
+def fast_hasher() -> PasswordHasher:
+    """argon2 with tiny costs: the tests exercise the logic, not the hardness."""
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The users database: a SQLite file in the test's directory, or this run's PostgreSQL."""
+    if request.param == "sqlite":
+        yield "sqlite:///users.db"
+        return
+    url: str = request.getfixturevalue("postgres_url")
+    engine = sa.create_engine(url)
+    metadata.drop_all(engine)
+    engine.dispose()
+    yield url
+    engine = sa.create_engine(url)
+    metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def local(database: str, rs256_key: SigningKey, fast_hasher: PasswordHasher) -> Iterator[LocalAuthBackend]:
+    backend = LocalAuthBackend(database=database, key=rs256_key, password_hasher=fast_hasher)
+    yield backend
+    backend.close()

@@ -1,0 +1,1 @@
+"""Auth backends, one per module: ``local``, ``firebase``, ``supabase`` (imported on use)."""
