@@ -48,14 +48,22 @@ def image_name(target: AppTarget, options: DeployOptions) -> str:
 
 def dockerfile() -> str:
     """The Dockerfile ``tausestack init`` and ``deploy --target docker`` write."""
-    return files("tausestack.cli").joinpath("templates").joinpath("common").joinpath("Dockerfile").read_text(encoding="utf-8")
+    return (
+        files("tausestack.cli")
+        .joinpath("templates")
+        .joinpath("common")
+        .joinpath("Dockerfile")
+        .read_text(encoding="utf-8")
+    )
 
 
 def dockerignore() -> str:
     """The ``.dockerignore`` written beside it."""
     return (
         files("tausestack.cli")
-        .joinpath("templates").joinpath("common").joinpath("dot-dockerignore")
+        .joinpath("templates")
+        .joinpath("common")
+        .joinpath("dot-dockerignore")
         .read_text(encoding="utf-8")
     )
 

@@ -15,10 +15,10 @@ __all__ = ["show_routes", "collect_routes"]
 def collect_routes(app_dir: Path, *, app: str | None = None) -> list[dict[str, Any]]:
     """Every route of the project's app as ``{"path", "methods", "auth", "tags"}`` dicts."""
     target = discover_app(app_dir, app)
-    from tausestack.web import route_table
-
     with project_context(target.project_dir):
         asgi_app = load_app(target)
+        from tausestack.web import route_table
+
         rows = route_table(asgi_app)
     return [
         {
