@@ -1,0 +1,175 @@
+"""What tausestack.database knows about a mapped model: columns, primary key, rows in and out.
+
+:func:`model_info` inspects a SQLAlchemy 2.0 mapped class once (cached) and answers, without
+touching the database: which attribute names are columns (only those are accepted in values,
+filters and sort strings), how to turn input (a mapping, a pydantic model, a model instance)
+into column values, and how to turn a result row into a model instance or a pydantic schema.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import Column, ColumnElement, Table, inspect
+from sqlalchemy.exc import NoInspectionAvailable
+from sqlalchemy.orm import Mapper, make_transient_to_detached
+
+from tausestack.database._errors import InvalidQueryError
+
+__all__ = ["ModelInfo", "model_info", "Values"]
+
+M = TypeVar("M")
+Values = Any
+"""Row values: a mapping of attribute names, a pydantic model, or an instance of the model."""
+
+_cache: weakref.WeakKeyDictionary[type[Any], ModelInfo[Any]] = weakref.WeakKeyDictionary()
+
+
+class ModelInfo(Generic[M]):
+    """The column map of one mapped class (see :func:`model_info`)."""
+
+    def __init__(self, model: type[M], mapper: Mapper[Any]) -> None:
+        table = mapper.local_table
+        if not isinstance(table, Table):
+            raise InvalidQueryError(f"{model.__name__} is not mapped to a single table")
+        self.model = model
+        self.name = model.__name__
+        self.mapper = mapper
+        self.table: Table = table
+        self.columns: dict[str, Column[Any]] = {}
+        for prop in mapper.column_attrs:
+            column = prop.columns[0]
+            if isinstance(column, Column) and column.table is table:
+                self.columns[prop.key] = column
+        self.column_names = frozenset(self.columns)
+        self.primary_key: tuple[str, ...] = tuple(
+            key for key, column in self.columns.items() if column.primary_key
+        )
+        if not self.primary_key:
+            raise InvalidQueryError(f"{self.name} has no primary key column")
+        # Result columns labelled with attribute names, so rows map straight onto the model.
+        self.selectable: tuple[ColumnElement[Any], ...] = tuple(
+            column if column.key == key else column.label(key) for key, column in self.columns.items()
+        )
+        self.renamed = any(column.key != key for key, column in self.columns.items())
+        self.statements: dict[str, Any] = {}
+        """Statements built once per model (by :mod:`tausestack.database._statements`)."""
+        self._autoincrement = frozenset(
+            key
+            for key in self.primary_key
+            if self.columns[key].autoincrement in (True, "auto") or self.columns[key].server_default
+        )
+
+    # -- input --------------------------------------------------------------------------------
+
+    def column(self, name: object, *, purpose: str = "column") -> Column[Any]:
+        """The column for attribute ``name``; :class:`InvalidQueryError` for anything else."""
+        if isinstance(name, str):
+            column = self.columns.get(name)
+            if column is not None:
+                return column
+        known = ", ".join(sorted(self.columns))
+        raise InvalidQueryError(f"{self.name} has no {purpose} {_show(name)}; known columns: {known}")
+
+    def values(self, data: Values, *, partial: bool) -> dict[str, Any]:
+        """Column values from a mapping, a pydantic model or an instance of the model.
+
+        ``partial`` (updates) keeps only the fields a pydantic model was given explicitly;
+        otherwise (inserts) a primary key given as ``None`` is left out so the database assigns it.
+        Unknown keys raise :class:`InvalidQueryError` before any I/O.
+        """
+        if isinstance(data, Mapping):
+            values = dict(data)
+        elif isinstance(data, BaseModel):
+            values = data.model_dump(exclude_unset=partial)
+        elif isinstance(data, self.model):
+            state_dict = data.__dict__
+            values = {key: state_dict[key] for key in self.columns if key in state_dict}
+        else:
+            raise InvalidQueryError(
+                f"values for {self.name} must be a mapping, a pydantic model or a {self.name} "
+                f"instance, not {type(data).__name__}"
+            )
+        unknown = [key for key in values if key not in self.columns]
+        if unknown:
+            self.column(unknown[0])
+        if not partial:
+            for key in self._autoincrement:
+                if key in values and values[key] is None:
+                    del values[key]
+        return values
+
+    def column_keys(self, values: dict[str, Any]) -> dict[str, Any]:
+        """``values`` keyed by column key instead of attribute name (the same unless renamed)."""
+        if not self.renamed:
+            return values
+        return {self.columns[name].key: value for name, value in values.items()}
+
+    def key_values(self, key: object) -> dict[str, Any]:
+        """Primary key values from a scalar, a tuple (composite keys) or a mapping."""
+        names = self.primary_key
+        if isinstance(key, Mapping):
+            if set(key) != set(names):
+                raise InvalidQueryError(f"{self.name} primary key needs exactly {', '.join(names)}")
+            return {name: key[name] for name in names}
+        if len(names) == 1:
+            if isinstance(key, (tuple, list)):
+                if len(key) != 1:
+                    raise InvalidQueryError(f"{self.name} has a single-column primary key ({names[0]})")
+                key = key[0]
+            if key is None:
+                raise InvalidQueryError(f"{self.name} primary key {names[0]} cannot be None")
+            return {names[0]: key}
+        if not isinstance(key, (tuple, list)) or len(key) != len(names):
+            raise InvalidQueryError(
+                f"{self.name} primary key is ({', '.join(names)}): pass a tuple of values"
+            )
+        return dict(zip(names, key, strict=True))
+
+    # -- output -------------------------------------------------------------------------------
+
+    def instance(self, row: Mapping[Any, Any]) -> M:
+        """A detached model instance holding ``row`` (add it to a session to change it there)."""
+        obj: M = self.mapper.class_manager.new_instance()
+        obj.__dict__.update(row)
+        make_transient_to_detached(obj)
+        return obj
+
+    def output(self, rows: Sequence[Mapping[Any, Any]], schema: type[BaseModel] | None) -> list[Any]:
+        """Rows as model instances, or as ``schema`` instances when a pydantic schema is given."""
+        if schema is None:
+            return [self.instance(row) for row in rows]
+        return [schema.model_validate(dict(row)) for row in rows]
+
+    def one(self, row: Mapping[Any, Any], schema: type[BaseModel] | None) -> Any:
+        """One row as a model instance or a ``schema`` instance."""
+        if schema is None:
+            return self.instance(row)
+        return schema.model_validate(dict(row))
+
+
+def model_info(model: type[M]) -> ModelInfo[M]:
+    """The (cached) :class:`ModelInfo` of a mapped class; :class:`InvalidQueryError` otherwise."""
+    info = _cache.get(model)
+    if info is not None:
+        return info
+    try:
+        mapper = inspect(model) if isinstance(model, type) else None
+    except NoInspectionAvailable:
+        mapper = None
+    if not isinstance(mapper, Mapper):
+        raise InvalidQueryError(
+            f"{_show(model)} is not a mapped SQLAlchemy model (declare it on tausestack.database.Base "
+            "or another DeclarativeBase)"
+        )
+    built: ModelInfo[M] = ModelInfo(model, mapper)
+    _cache[model] = built
+    return built
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
