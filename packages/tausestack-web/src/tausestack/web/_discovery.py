@@ -137,8 +137,15 @@ def find_router_modules(
     return found
 
 
-def _prepare_import(root: Path, top: str) -> None:
-    """Put ``root`` first on sys.path and drop a same-named package imported from elsewhere."""
+def _stale(module: object, root: Path) -> bool:
+    """Whether an imported module or package comes from outside ``root``."""
+    file = getattr(module, "__file__", None)
+    locations = [str(Path(file).parent)] if file else [str(item) for item in getattr(module, "__path__", [])]
+    return any(not Path(location).resolve().is_relative_to(root) for location in locations)
+
+
+def _prepare_import(root: Path, dotted: str) -> None:
+    """Put ``root`` first on sys.path and forget a same-named package imported from elsewhere."""
     root_text = str(root)
     for other in [item for item in _inserted_roots if item != root_text]:
         _inserted_roots.remove(other)
@@ -147,15 +154,12 @@ def _prepare_import(root: Path, top: str) -> None:
     if root_text not in sys.path:
         sys.path.insert(0, root_text)
         _inserted_roots.append(root_text)
-    loaded = sys.modules.get(top)
-    if loaded is not None:
-        locations = list(getattr(loaded, "__path__", []) or [])
-        file = getattr(loaded, "__file__", None)
-        if file:
-            locations.append(str(Path(file).parent))
-        if not any(Path(location).resolve().is_relative_to(root) for location in locations):
-            for name in [name for name in sys.modules if name == top or name.startswith(top + ".")]:
-                del sys.modules[name]
+    parts = dotted.split(".")
+    prefixes = [".".join(parts[: index + 1]) for index in range(len(parts))]
+    if any(name in sys.modules and _stale(sys.modules[name], root) for name in prefixes):
+        top = parts[0]
+        for name in [name for name in sys.modules if name == top or name.startswith(top + ".")]:
+            del sys.modules[name]
     importlib.invalidate_caches()
 
 
@@ -171,7 +175,7 @@ def _where(exc: BaseException, path: Path) -> str:
 
 
 def _import(entry: RouterModule) -> object:
-    _prepare_import(entry.root, entry.module.split(".")[0])
+    _prepare_import(entry.root.resolve(), entry.module)
     try:
         return importlib.import_module(entry.module)
     except (Exception, SystemExit) as exc:
