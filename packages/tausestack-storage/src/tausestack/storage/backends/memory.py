@@ -125,3 +125,8 @@ class _MemoryWriter(io.BytesIO):
             self.abort()
         else:
             self.close()
+
+    def __del__(self) -> None:
+        # Never commit a writer that was dropped without close().
+        self._aborted = True
+        super().__del__()
