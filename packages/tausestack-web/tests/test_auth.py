@@ -181,7 +181,9 @@ def test_websocket_needs_a_token(client: TestClient, auth_backend: Any) -> None:
         pass
     assert caught.value.code == 1008
     pair = sign_in("ws@example.com", backend=auth_backend)
-    with client.websocket_connect("/api/live", subprotocols=[f"Authorization.Bearer.{pair.access_token}"]) as ws:
+    with client.websocket_connect(
+        "/api/live", subprotocols=[f"Authorization.Bearer.{pair.access_token}"]
+    ) as ws:
         assert ws.receive_json()["uid"] == pair_uid(auth_backend, "ws@example.com")
     with client.websocket_connect("/api/live", headers=auth_headers(pair)) as ws:
         assert "uid" in ws.receive_json()

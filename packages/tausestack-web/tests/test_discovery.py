@@ -37,7 +37,9 @@ def build(project: Path, **options: Any) -> Any:
     return create_app(project_dir=project, auth_backend=options.pop("auth_backend", None), **options)
 
 
-def test_both_layouts_are_mounted_under_the_api_prefix_in_a_fixed_order(make_project: Any, auth_backend: Any) -> None:
+def test_both_layouts_are_mounted_under_the_api_prefix_in_a_fixed_order(
+    make_project: Any, auth_backend: Any
+) -> None:
     project = make_project(
         {
             "app/apis/zeta/__init__.py": plain("zeta"),
@@ -95,7 +97,9 @@ def test_absolute_apis_dir_anchors_the_project(make_project: Any, auth_backend: 
     assert {row.path for row in route_table(app)} >= {"/api/one", "/api/two"}
 
 
-def test_a_second_project_with_the_same_package_name_is_imported_fresh(make_project: Any, auth_backend: Any) -> None:
+def test_a_second_project_with_the_same_package_name_is_imported_fresh(
+    make_project: Any, auth_backend: Any
+) -> None:
     first = make_project({"app/apis/same/__init__.py": plain("first")})
     second = make_project({"app/apis/same/__init__.py": plain("second")})
     assert "/api/first" in {row.path for row in route_table(build(first, auth_backend=auth_backend))}
@@ -136,7 +140,8 @@ def test_name_clash_between_layouts_stops_start_up(make_project: Any) -> None:
     with pytest.raises(RouterNameClashError) as caught:
         build(project)
     message = str(caught.value)
-    assert "app.apis.users" in message and "app.routes.users" in message
+    assert "app.apis.users" in message
+    assert "app.routes.users" in message
     assert caught.value.module == "app.routes.users"
 
 
@@ -173,7 +178,8 @@ def test_duplicate_method_and_path_stops_start_up(make_project: Any) -> None:
         build(project)
     message = str(caught.value)
     assert "GET /api/items/{key}" in message
-    assert "app.apis.first.get_item" in message and "app.routes.second.get_item_again" in message
+    assert "app.apis.first.get_item" in message
+    assert "app.routes.second.get_item_again" in message
     assert caught.value.module == "app.routes.second"
 
 
@@ -195,7 +201,7 @@ def test_a_module_without_router_is_an_error_not_a_skip(make_project: Any) -> No
     with pytest.raises(RouterDiscoveryError, match=r"app\.routes\.schemas .*no module-level `router`"):
         build(project)
     project = make_project({"app/routes/wrong.py": "router = object()\n"})
-    with pytest.raises(RouterDiscoveryError, match="not a fastapi.APIRouter"):
+    with pytest.raises(RouterDiscoveryError, match=r"not a fastapi\.APIRouter"):
         build(project)
 
 

@@ -10,7 +10,6 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from tausestack.core import get_logger
-
 from tausestack.web._auth import AuthenticationMiddleware, make_enforcer
 from tausestack.web._context import RequestContextMiddleware
 from tausestack.web._declarations import AuthDeclaration

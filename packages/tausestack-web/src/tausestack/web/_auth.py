@@ -15,7 +15,6 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tausestack.core import AuthenticationError, BackendUnavailableError, get_logger
-
 from tausestack.web._state import WebState
 
 __all__ = ["AuthenticationMiddleware", "make_enforcer", "AUTH_ERROR_KEY"]
@@ -89,7 +88,9 @@ def make_enforcer(state: WebState) -> Any:
                     "Invalid or expired credentials",
                     {"WWW-Authenticate": 'Bearer error="invalid_token"'},
                 )
-            raise _refuse(scope, status.HTTP_401_UNAUTHORIZED, "Not authenticated", {"WWW-Authenticate": "Bearer"})
+            raise _refuse(
+                scope, status.HTTP_401_UNAUTHORIZED, "Not authenticated", {"WWW-Authenticate": "Bearer"}
+            )
         if rule.roles and not user.has_roles(*rule.roles):
             missing = ", ".join(role for role in rule.roles if role not in user.roles)
             raise _refuse(scope, status.HTTP_403_FORBIDDEN, f"Missing required role(s): {missing}")

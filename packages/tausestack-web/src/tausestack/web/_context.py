@@ -47,7 +47,7 @@ class RequestContextMiddleware:
     def _incoming_id(self, scope: Scope) -> str:
         for name, value in scope.get("headers", ()):
             if name == self.header:
-                text = value.decode("latin-1")
+                text: str = value.decode("latin-1")
                 if _VALID_ID.match(text):
                     return text
                 break
@@ -87,7 +87,9 @@ class RequestContextMiddleware:
             if kind != "http" or response_started:
                 raise
             status_code = 500
-            _errors.exception("unhandled %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path"))
+            _errors.exception(
+                "unhandled %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path")
+            )
             from tausestack.web._problems import unexpected_error_response
 
             response = unexpected_error_response(exc, str(scope.get("path", "")), self.settings)
@@ -110,7 +112,12 @@ class RequestContextMiddleware:
             status_code,
             duration_ms,
             extra={
-                "http": {"method": method, "path": path, "status": status_code, "duration_ms": round(duration_ms, 2)},
+                "http": {
+                    "method": method,
+                    "path": path,
+                    "status": status_code,
+                    "duration_ms": round(duration_ms, 2),
+                },
                 "user": uid,
             },
         )

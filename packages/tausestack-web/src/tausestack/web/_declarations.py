@@ -50,7 +50,11 @@ class AuthDeclaration:
 
     @classmethod
     def of(
-        cls, *, auth_required: bool | None = None, public: bool | None = None, roles: Iterable[str] | None = None
+        cls,
+        *,
+        auth_required: bool | None = None,
+        public: bool | None = None,
+        roles: Iterable[str] | None = None,
     ) -> AuthDeclaration:
         """Build a declaration from the keyword forms routes and routers accept."""
         if public is not None:
@@ -181,9 +185,9 @@ def public(endpoint: F) -> F:
 def requires_auth(*roles: str) -> Callable[[F], F]:
     """Mark one route protected (optionally with roles), even inside a public router::
 
-        @router.delete("/items/{item_id}")
-        @requires_auth("admin")
-        def delete_item(item_id: str) -> None: ...
+    @router.delete("/items/{item_id}")
+    @requires_auth("admin")
+    def delete_item(item_id: str) -> None: ...
     """
     declaration = AuthDeclaration(auth_required=True, roles=normalize_roles(roles))
 

@@ -18,7 +18,6 @@ from typing import Literal
 from fastapi import APIRouter
 
 from tausestack.core import ConfigurationError, get_logger, redact
-
 from tausestack.web._router import RouterOptions, router_options
 
 __all__ = [
@@ -256,6 +255,8 @@ def load_routers_config(path: Path) -> dict[str, bool]:
             raise RouterDiscoveryError(f"{path}: the entry for router {name!r} must be an object", path=path)
         disable = entry.get("disableAuth", False)
         if not isinstance(disable, bool):
-            raise RouterDiscoveryError(f"{path}: disableAuth of router {name!r} must be true or false", path=path)
+            raise RouterDiscoveryError(
+                f"{path}: disableAuth of router {name!r} must be true or false", path=path
+            )
         result[str(name)] = disable
     return result

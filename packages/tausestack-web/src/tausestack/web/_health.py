@@ -12,7 +12,6 @@ from fastapi import APIRouter
 from starlette.responses import JSONResponse
 
 from tausestack.core import get_logger, redact
-
 from tausestack.web._declarations import public
 from tausestack.web._settings import WebSettings
 

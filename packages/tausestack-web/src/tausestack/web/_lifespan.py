@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import FastAPI
 
 from tausestack.core import get_logger
-
 from tausestack.web._state import WebState
 
 __all__ = ["CLOSED_MODULES", "make_lifespan", "close_sdk_clients"]

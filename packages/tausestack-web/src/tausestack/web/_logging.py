@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from tausestack.core import RedactingFilter
-
 from tausestack.web._context import current_request_id
 
 __all__ = ["JsonFormatter", "RequestIdFilter", "configure_logging"]
@@ -34,7 +33,9 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(
+                timespec="milliseconds"
+            ),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

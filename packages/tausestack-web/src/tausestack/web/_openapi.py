@@ -69,7 +69,9 @@ def install_openapi(app: FastAPI, state: WebState) -> None:
                 responses = operation.setdefault("responses", {})
                 responses.setdefault("401", _problem("Not authenticated, or the token is invalid"))
                 if rule.roles:
-                    responses.setdefault("403", _problem(f"Missing a required role ({', '.join(rule.roles)})"))
+                    responses.setdefault(
+                        "403", _problem(f"Missing a required role ({', '.join(rule.roles)})")
+                    )
         components = schema.setdefault("components", {})
         if protected:
             schemes = components.setdefault("securitySchemes", {})

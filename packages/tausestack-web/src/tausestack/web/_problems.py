@@ -25,7 +25,6 @@ from tausestack.core import (
     get_logger,
     redact,
 )
-
 from tausestack.web._context import current_request_id
 from tausestack.web._settings import WebSettings
 
@@ -59,7 +58,13 @@ def status_for(exc: BaseException) -> int:
     return 500
 
 
+#: RFC 9110 names, the same on every Python version (3.10's ``http`` still says "Entity").
+_TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
 def _title(status_code: int) -> str:
+    if status_code in _TITLES:
+        return _TITLES[status_code]
     try:
         return HTTPStatus(status_code).phrase
     except ValueError:
@@ -76,7 +81,11 @@ def problem_response(
     **extra: Any,
 ) -> Response:
     """A ``application/problem+json`` response carrying the request ID."""
-    body: dict[str, Any] = {"type": "about:blank", "title": title or _title(status_code), "status": status_code}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or _title(status_code),
+        "status": status_code,
+    }
     if detail is not None:
         body["detail"] = detail
     if instance:
@@ -99,7 +108,9 @@ def _exception_extra(exc: BaseException, settings: WebSettings) -> dict[str, Any
 
 def unexpected_error_response(exc: BaseException, path: str, settings: WebSettings) -> Response:
     """The 500 answer to an unhandled exception (details only with ``debug`` outside production)."""
-    detail = redact(f"{type(exc).__name__}: {exc}") if settings.show_errors else "An unexpected error occurred"
+    detail = (
+        redact(f"{type(exc).__name__}: {exc}") if settings.show_errors else "An unexpected error occurred"
+    )
     return problem_response(500, detail=detail, instance=path, **_exception_extra(exc, settings))
 
 
@@ -117,7 +128,11 @@ def install_problem_handlers(app: FastAPI, settings: WebSettings) -> None:
     async def validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         errors = [
-            {"loc": list(error.get("loc", ())), "msg": str(error.get("msg", "")), "type": str(error.get("type", ""))}
+            {
+                "loc": list(error.get("loc", ())),
+                "msg": str(error.get("msg", "")),
+                "type": str(error.get("type", "")),
+            }
             for error in exc.errors()
         ]
         return problem_response(
@@ -129,7 +144,9 @@ def install_problem_handlers(app: FastAPI, settings: WebSettings) -> None:
         if code >= 500:
             _log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
             if code == 503:
-                detail = redact(str(exc)) if not settings.is_production else "A backend service is unavailable"
+                detail = (
+                    redact(str(exc)) if not settings.is_production else "A backend service is unavailable"
+                )
                 return problem_response(503, detail=detail, instance=request.url.path)
             return unexpected_error_response(exc, request.url.path, settings)
         headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None

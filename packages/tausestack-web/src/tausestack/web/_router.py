@@ -10,7 +10,6 @@ from typing import Any, TypeVar, overload
 from fastapi import APIRouter
 
 from tausestack.core import ConfigurationError
-
 from tausestack.web._declarations import AuthDeclaration, declare_route, declare_router
 
 __all__ = ["RouterOptions", "TauseStackRouter", "router", "router_options"]
@@ -25,7 +24,7 @@ OPTIONS_ATTRIBUTE = "tausestack_options"
 class RouterOptions:
     """What a router declares for discovery: auth, its name, and the prefix/tags added when mounted."""
 
-    auth: AuthDeclaration = AuthDeclaration()
+    auth: AuthDeclaration = field(default_factory=AuthDeclaration)
     name: str | None = None
     prefix: str = ""
     tags: tuple[str, ...] = field(default=())
@@ -70,7 +69,9 @@ class TauseStackRouter(APIRouter):
         declare_router(endpoint, self.auth)
         super().add_api_route(path, endpoint, **kwargs)
 
-    def add_api_websocket_route(self, path: str, endpoint: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    def add_api_websocket_route(
+        self, path: str, endpoint: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> None:
         declare_router(endpoint, self.auth)
         super().add_api_websocket_route(path, endpoint, *args, **kwargs)
 
@@ -80,39 +81,39 @@ class TauseStackRouter(APIRouter):
         declaration = _pop_declaration(kwargs)
         return _declared(super().api_route(path, **kwargs), declaration)
 
-    def get(self, path: str, **kwargs: Any) -> Callable[[F], F]:  # type: ignore[override]
+    def get(self, path: str, **kwargs: Any) -> Callable[[F], F]:
         declaration = _pop_declaration(kwargs)
         return _declared(super().get(path, **kwargs), declaration)
 
-    def put(self, path: str, **kwargs: Any) -> Callable[[F], F]:  # type: ignore[override]
+    def put(self, path: str, **kwargs: Any) -> Callable[[F], F]:
         declaration = _pop_declaration(kwargs)
         return _declared(super().put(path, **kwargs), declaration)
 
-    def post(self, path: str, **kwargs: Any) -> Callable[[F], F]:  # type: ignore[override]
+    def post(self, path: str, **kwargs: Any) -> Callable[[F], F]:
         declaration = _pop_declaration(kwargs)
         return _declared(super().post(path, **kwargs), declaration)
 
-    def delete(self, path: str, **kwargs: Any) -> Callable[[F], F]:  # type: ignore[override]
+    def delete(self, path: str, **kwargs: Any) -> Callable[[F], F]:
         declaration = _pop_declaration(kwargs)
         return _declared(super().delete(path, **kwargs), declaration)
 
-    def patch(self, path: str, **kwargs: Any) -> Callable[[F], F]:  # type: ignore[override]
+    def patch(self, path: str, **kwargs: Any) -> Callable[[F], F]:
         declaration = _pop_declaration(kwargs)
         return _declared(super().patch(path, **kwargs), declaration)
 
-    def options(self, path: str, **kwargs: Any) -> Callable[[F], F]:  # type: ignore[override]
+    def options(self, path: str, **kwargs: Any) -> Callable[[F], F]:
         declaration = _pop_declaration(kwargs)
         return _declared(super().options(path, **kwargs), declaration)
 
-    def head(self, path: str, **kwargs: Any) -> Callable[[F], F]:  # type: ignore[override]
+    def head(self, path: str, **kwargs: Any) -> Callable[[F], F]:
         declaration = _pop_declaration(kwargs)
         return _declared(super().head(path, **kwargs), declaration)
 
-    def trace(self, path: str, **kwargs: Any) -> Callable[[F], F]:  # type: ignore[override]
+    def trace(self, path: str, **kwargs: Any) -> Callable[[F], F]:
         declaration = _pop_declaration(kwargs)
         return _declared(super().trace(path, **kwargs), declaration)
 
-    def websocket(self, path: str, name: str | None = None, **kwargs: Any) -> Callable[[F], F]:  # type: ignore[override]
+    def websocket(self, path: str, name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
         declaration = _pop_declaration(kwargs)
         return _declared(super().websocket(path, name=name, **kwargs), declaration)
 
@@ -166,12 +167,19 @@ def _attach(template: TauseStackRouter, target: Any) -> APIRouter:
         tags=tuple(str(getattr(tag, "value", tag)) for tag in template.tags),
     )
     existing = router_options(result)
-    if existing is not None and not existing.auth.is_empty and not options.auth.is_empty and existing.auth != options.auth:
+    if (
+        existing is not None
+        and not existing.auth.is_empty
+        and not options.auth.is_empty
+        and existing.auth != options.auth
+    ):
         raise ConfigurationError(
             f"this router already declares {existing.auth}; it cannot also be decorated with {options.auth}"
         )
     if existing is not None and options.auth.is_empty:
-        options = RouterOptions(auth=existing.auth, name=options.name, prefix=options.prefix, tags=options.tags)
+        options = RouterOptions(
+            auth=existing.auth, name=options.name, prefix=options.prefix, tags=options.tags
+        )
     setattr(result, OPTIONS_ATTRIBUTE, options)
     return result
 
@@ -245,7 +253,9 @@ def router(
     if target is not None:
         if kwargs:
             raise ConfigurationError(f"unexpected APIRouter options for an existing router: {sorted(kwargs)}")
-        template = TauseStackRouter(auth_required=auth_required, roles=roles, tags=tags, prefix=prefix, name=name)
+        template = TauseStackRouter(
+            auth_required=auth_required, roles=roles, tags=tags, prefix=prefix, name=name
+        )
         return _attach(template, target)
     return TauseStackRouter(
         auth_required=auth_required, roles=roles, tags=tags, prefix=prefix, name=name, **kwargs

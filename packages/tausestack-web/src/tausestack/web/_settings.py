@@ -6,7 +6,7 @@ import json
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import NoDecode
 
 from tausestack.core import SettingsConfigDict, TauseStackSettings
@@ -62,10 +62,10 @@ class WebSettings(TauseStackSettings):
     routers_config: str = "routers.json"
 
     #: Origins allowed by CORS (none: CORS middleware off). ``*`` allows any origin.
-    cors_origins: StrList = []
+    cors_origins: StrList = Field(default_factory=list)
     cors_allow_credentials: bool = False
-    cors_allow_methods: StrList = ["*"]
-    cors_allow_headers: StrList = ["*"]
+    cors_allow_methods: StrList = Field(default_factory=lambda: ["*"])
+    cors_allow_headers: StrList = Field(default_factory=lambda: ["*"])
     cors_max_age: int = 600
 
     #: Header that carries the request ID in and out (a valid incoming one is kept).

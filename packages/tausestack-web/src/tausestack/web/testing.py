@@ -129,7 +129,9 @@ class LiveServer:
             httpx.get(f"{server.url}/healthz")
     """
 
-    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int | None = None, **uvicorn_options: Any) -> None:
+    def __init__(
+        self, app: Any, *, host: str = "127.0.0.1", port: int | None = None, **uvicorn_options: Any
+    ) -> None:
         import uvicorn
 
         from tausestack.core.testing import free_port
