@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -156,7 +157,7 @@ def test_policy_denial_is_a_permission_error(
 ) -> None:
     store = Storage(
         f"s3://{BUCKET}?endpoint_url={auth_s3.endpoint_url}&access_key_id={auth_s3.access_key_id}"
-        f"&secret_access_key={auth_s3.secret_access_key}"
+        f"&secret_access_key={quote(auth_s3.secret_access_key, safe='')}"  # keys may hold + and /
     )
     store.binary.put("private/payroll.csv", b"a,b")
     with pytest.raises(AccessDeniedError, match="AccessDenied"):
