@@ -1,0 +1,1 @@
+"""Cache backends: memory (default), disk (diskcache) and Redis; one file each."""
