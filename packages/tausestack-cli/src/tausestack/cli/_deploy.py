@@ -62,6 +62,8 @@ def deploy_project(options: DeployOptions) -> DeployPlan:
         raise CLIError(f"unknown deploy target {options.target!r}", hint="use --target docker, lambda or ecs")
     plan = planner(target, options)
     plan.warnings.extend(_embedded_backend_warnings(target, options.target))
+    from rich.markup import escape
+
     out = console()
     out.print(
         f"Deploy target [bold]{options.target}[/bold] for {target.import_string} in {target.project_dir}"
@@ -91,7 +93,7 @@ def deploy_project(options: DeployOptions) -> DeployPlan:
 
         build_image(target, options, plan)
     for warning in plan.warnings:
-        out.print(f"[yellow]![/yellow] {warning}")
+        out.print(f"[yellow]![/yellow] {escape(warning)}")
     if plan.next_steps:
         out.print("\nNext steps:")
         for step in plan.next_steps:

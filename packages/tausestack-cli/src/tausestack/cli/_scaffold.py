@@ -121,7 +121,7 @@ def print_next_steps(result: ProjectResult) -> None:
         shown = result.directory
     out.print("\nNext steps:")
     out.print(f"  cd {shown}")
-    out.print('  pip install -e ".[test]"     [dim]# or: uv sync --extra test[/dim]')
+    out.print('  pip install -e ".\\[test]"     [dim]# or: uv sync --extra test[/dim]')
     out.print("  pytest                       [dim]# the project's own tests[/dim]")
     out.print("  tausestack run               [dim]# http://127.0.0.1:8000/docs[/dim]")
 

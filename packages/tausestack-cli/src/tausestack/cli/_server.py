@@ -62,18 +62,21 @@ def serve(
 
 def print_app_summary(target: AppTarget) -> None:
     """Print how the app was found and the backend of every installed SDK module."""
+    from rich.markup import escape
+
     out = console()
+    factory = " (factory)" if target.factory else ""
     out.print(
-        f"App [bold]{target.import_string}[/bold]{' (factory)' if target.factory else ''}"
-        f" in {target.project_dir}  [dim]({target.found_by})[/dim]"
+        f"App [bold]{escape(target.import_string)}[/bold]{factory} in {escape(str(target.project_dir))}"
+        f"  [dim]({escape(target.found_by)})[/dim]"
     )
     for report in describe_modules():
         if not report.installed:
             continue
         if report.error is not None:
-            out.print(f"  {report.name:<9} [red]misconfigured[/red]: {report.error}")
+            out.print(f"  {report.name:<9} [red]misconfigured[/red]: {escape(str(report.error))}")
         else:
-            out.print(f"  {report.name:<9} {report.backend}")
+            out.print(f"  {report.name:<9} {escape(str(report.backend))}")
 
 
 def _display_host(host: str) -> str:
