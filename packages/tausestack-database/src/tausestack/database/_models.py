@@ -153,7 +153,10 @@ class ModelInfo(Generic[M]):
 
 def model_info(model: type[M]) -> ModelInfo[M]:
     """The (cached) :class:`ModelInfo` of a mapped class; :class:`InvalidQueryError` otherwise."""
-    info = _cache.get(model)
+    try:
+        info = _cache.get(model)
+    except TypeError:  # not weak-referenceable: certainly not a model class
+        info = None
     if info is not None:
         return info
     try:

@@ -127,11 +127,14 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         params = _rows(info, rows)
         if not params:
             return [] if returning else 0
+        results: builtins.list[Any] = [None] * len(params)
         with translate_errors(info.name), self._engines.connection(self) as conn:
-            result = conn.execute(insert_many(info, returning=returning), params)
-            if returning:
-                return info.output(result.mappings().all(), schema)
-        return len(params)
+            for positions, batch in _batches(params):
+                result = conn.execute(insert_many(info, returning=returning), batch)
+                if returning:
+                    for position, row in zip(positions, result.mappings().all(), strict=True):
+                        results[position] = row
+        return info.output(results, schema) if returning else len(params)
 
     async def acreate_many(
         self, model: type[Any], rows: Iterable[Values], *, returning: bool = False, schema: Schema = None
@@ -140,12 +143,15 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         params = _rows(info, rows)
         if not params:
             return [] if returning else 0
+        results: builtins.list[Any] = [None] * len(params)
         with translate_errors(info.name):
             async with self._engines.async_connection(self) as conn:
-                result = await conn.execute(insert_many(info, returning=returning), params)
-                if returning:
-                    return info.output(result.mappings().all(), schema)
-        return len(params)
+                for positions, batch in _batches(params):
+                    result = await conn.execute(insert_many(info, returning=returning), batch)
+                    if returning:
+                        for position, row in zip(positions, result.mappings().all(), strict=True):
+                            results[position] = row
+        return info.output(results, schema) if returning else len(params)
 
     def get(self, model: type[Any], key: Any, *, schema: Schema = None) -> Any | None:
         info = model_info(model)
@@ -347,6 +353,21 @@ def _rows(info: ModelInfo[Any], rows: Iterable[Values]) -> builtins.list[dict[st
         else:
             out.append(info.column_keys(info.values(row, partial=False)))
     return out
+
+
+def _batches(
+    rows: builtins.list[dict[str, Any]],
+) -> builtins.list[tuple[range | builtins.list[int], builtins.list[dict[str, Any]]]]:
+    """Rows grouped by their set of columns (executemany needs the same keys in every row)."""
+    first = rows[0].keys()
+    if all(row.keys() == first for row in rows):
+        return [(range(len(rows)), rows)]
+    groups: dict[frozenset[str], tuple[builtins.list[int], builtins.list[dict[str, Any]]]] = {}
+    for position, row in enumerate(rows):
+        positions, batch = groups.setdefault(frozenset(row), ([], []))
+        positions.append(position)
+        batch.append(row)
+    return list(groups.values())
 
 
 def _changes(info: ModelInfo[Any], key: Any, values: Values) -> dict[str, Any]:
