@@ -69,7 +69,17 @@ def test_run_serves_the_generated_project(tmp_path: Path) -> None:
     port = free_port()
     log = tmp_path / "run.log"
     server = ServiceProcess(
-        [sys.executable, "-m", "tausestack.cli", "run", "--app-dir", str(project), "--port", str(port), "--no-reload"],
+        [
+            sys.executable,
+            "-m",
+            "tausestack.cli",
+            "run",
+            "--app-dir",
+            str(project),
+            "--port",
+            str(port),
+            "--no-reload",
+        ],
         name="tausestack run",
         cwd=tmp_path,
         log_path=log,
@@ -89,8 +99,10 @@ def test_run_serves_the_generated_project(tmp_path: Path) -> None:
     output = log.read_text()
     assert "App main:app" in output
     assert "[tool.tausestack] app" in output
-    assert "storage" in output and "file://.tausestack/storage" in output
-    assert "auth" in output and "local://" in output
+    assert "storage" in output
+    assert "file://.tausestack/storage" in output
+    assert "auth" in output
+    assert "local://" in output
     assert f"http://127.0.0.1:{port}" in output
     # the embedded defaults live in the project, not where the command was started
     assert (project / ".tausestack").is_dir()
@@ -104,7 +116,9 @@ def test_run_finds_an_apis_only_project_with_reload(tmp_path: Path) -> None:
     (api / "__init__.py").write_text(
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get('/ping')\ndef ping():\n    return 'pong'\n"
     )
-    (tmp_path / "legacy" / "routers.json").write_text(json.dumps({"routers": {"ping": {"disableAuth": True}}}))
+    (tmp_path / "legacy" / "routers.json").write_text(
+        json.dumps({"routers": {"ping": {"disableAuth": True}}})
+    )
     port = free_port()
     server = ServiceProcess(
         [sys.executable, "-m", "tausestack.cli", "run", "--port", str(port), "--reload"],

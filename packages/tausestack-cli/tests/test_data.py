@@ -34,7 +34,9 @@ def test_storage_put_ls_get_rm_binary(runner: CliRunner, project: Path, tmp_path
     assert "images/photo.png" in output
     assert "image/png" in output
     target = tmp_path / "copy.png"
-    code, output = run(runner, "storage", "get", "images/photo.png", "-o", str(target), "--app-dir", str(project))
+    code, output = run(
+        runner, "storage", "get", "images/photo.png", "-o", str(target), "--app-dir", str(project)
+    )
     assert code == 0, output
     assert target.read_bytes() == source.read_bytes()
     code, output = run(runner, "storage", "rm", "images/photo.png", "--app-dir", str(project))
@@ -46,17 +48,33 @@ def test_storage_put_ls_get_rm_binary(runner: CliRunner, project: Path, tmp_path
 
 
 def test_storage_json_and_text_through_stdin(runner: CliRunner, project: Path) -> None:
-    code, output = run(runner, "storage", "put", "conf", "-", "--kind", "json", "--app-dir", str(project), input='{"a": [1, 2]}')
+    code, output = run(
+        runner,
+        "storage",
+        "put",
+        "conf",
+        "-",
+        "--kind",
+        "json",
+        "--app-dir",
+        str(project),
+        input='{"a": [1, 2]}',
+    )
     assert code == 0, output
     code, output = run(runner, "storage", "get", "conf", "--kind", "json", "--app-dir", str(project))
     assert code == 0
     assert json.loads(output) == {"a": [1, 2]}
-    code, output = run(runner, "storage", "put", "note", "-", "--kind", "text", "--app-dir", str(project), input="héllo")
+    code, output = run(
+        runner, "storage", "put", "note", "-", "--kind", "text", "--app-dir", str(project), input="héllo"
+    )
     assert code == 0, output
     code, output = run(runner, "storage", "get", "note", "--kind", "text", "--app-dir", str(project))
     assert output == "héllo"
     code, output = run(runner, "storage", "ls", "--app-dir", str(project))
-    assert "json" in output and "conf" in output and "text" in output and "note" in output
+    assert "json" in output
+    assert "conf" in output
+    assert "text" in output
+    assert "note" in output
 
 
 def test_storage_dataframe_csv_round_trip(runner: CliRunner, project: Path, tmp_path: Path) -> None:
@@ -64,7 +82,9 @@ def test_storage_dataframe_csv_round_trip(runner: CliRunner, project: Path, tmp_
     pytest.importorskip("pyarrow")
     source = tmp_path / "sales.csv"
     source.write_text("region,amount\nnorth,10\nsouth,20\n")
-    code, output = run(runner, "storage", "put", "sales", str(source), "--kind", "dataframe", "--app-dir", str(project))
+    code, output = run(
+        runner, "storage", "put", "sales", str(source), "--kind", "dataframe", "--app-dir", str(project)
+    )
     assert code == 0, output
     code, output = run(runner, "storage", "get", "sales", "--kind", "dataframe", "--app-dir", str(project))
     assert code == 0, output
@@ -76,10 +96,14 @@ def test_storage_refuses_bad_input(runner: CliRunner, project: Path, tmp_path: P
     assert code == 1
     assert output.startswith("Error: ")
     assert "Traceback" not in output
-    code, output = run(runner, "storage", "put", "k", str(tmp_path / "missing.bin"), "--app-dir", str(project))
+    code, output = run(
+        runner, "storage", "put", "k", str(tmp_path / "missing.bin"), "--app-dir", str(project)
+    )
     assert code == 1
     assert "is not a file" in output
-    code, output = run(runner, "storage", "put", "k", "-", "--kind", "json", "--app-dir", str(project), input="{nope")
+    code, output = run(
+        runner, "storage", "put", "k", "-", "--kind", "json", "--app-dir", str(project), input="{nope"
+    )
     assert code == 1
     assert "not valid JSON" in output
     code, output = run(runner, "storage", "get", "nothing", "--app-dir", str(project))
@@ -98,10 +122,14 @@ def test_storage_uses_the_project_env_file(runner: CliRunner, project: Path) -> 
 
 def test_secrets_set_get_list_rm(runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TAUSESTACK_SECRETS_URL", "memory://")
-    code, output = run(runner, "secrets", "set", "OPENAI_API_KEY", "sk-test-value-123", "--app-dir", str(project))
+    code, output = run(
+        runner, "secrets", "set", "OPENAI_API_KEY", "sk-test-value-123", "--app-dir", str(project)
+    )
     assert code == 0, output
     assert "sk-test-value-123" not in output
-    code, output = run(runner, "secrets", "set", "SMTP_PASSWORD", "--app-dir", str(project), input="pw-9876\npw-9876\n")
+    code, output = run(
+        runner, "secrets", "set", "SMTP_PASSWORD", "--app-dir", str(project), input="pw-9876\npw-9876\n"
+    )
     assert code == 0, output
     assert "pw-9876" not in output
     code, output = run(runner, "secrets", "list", "--app-dir", str(project))
@@ -129,7 +157,9 @@ def test_secrets_from_the_project_env_file(runner: CliRunner, project: Path) -> 
     assert "is set (7 characters)" in output
 
 
-def test_secrets_refuses_an_empty_value(runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secrets_refuses_an_empty_value(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TAUSESTACK_SECRETS_URL", "memory://")
     code, output = run(runner, "secrets", "set", "X", "-", "--app-dir", str(project), input="\n")
     assert code == 1
