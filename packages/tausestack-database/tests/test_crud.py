@@ -153,7 +153,9 @@ def test_keyset_pagination_walks_every_row_once(db: Database, models: Models) ->
 
 def test_upsert_inserts_then_updates_on_conflict(db: Database, models: Models) -> None:
     first = db.upsert(models.User, {"email": "a@x.io", "name": "A", "age": 1}, conflict=["email"])
-    second = db.upsert(models.User, {"email": "a@x.io", "name": "A2", "age": 2}, conflict=["email"], update=["name"])
+    second = db.upsert(
+        models.User, {"email": "a@x.io", "name": "A2", "age": 2}, conflict=["email"], update=["name"]
+    )
     assert second.id == first.id
     assert (second.name, second.age) == ("A2", 1)
     third = db.upsert(models.User, {"id": first.id, "name": "by pk"})

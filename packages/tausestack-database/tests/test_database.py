@@ -29,7 +29,9 @@ def test_import_is_cheap_and_side_effect_free(tmp_path: Path) -> None:
         "heavy = [m for m in ('alembic', 'psycopg', 'asyncpg', 'postgrest', 'aiosqlite', 'httpx') if m in sys.modules]; "
         "print(heavy, os.path.exists('.tausestack'))"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "[] False"
 
 
