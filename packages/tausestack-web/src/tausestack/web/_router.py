@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, TypeVar, overload
 
 from fastapi import APIRouter
+from starlette.types import Receive, Send
 
 from tausestack.core import ConfigurationError
 from tausestack.web._declarations import AuthDeclaration, declare_route, declare_router
@@ -122,11 +123,20 @@ class TauseStackRouter(APIRouter):
     def __call__(self, *args: Any) -> Any:
         """``@router(...)`` on a function returning an ``APIRouter``, or ``router(...)(api_router)``.
 
-        Called with three arguments it is the ASGI application, as every Starlette router.
+        Called with ``(scope, receive, send)`` (or ASGI2-style with a scope) it is the ASGI
+        application, as every Starlette router.
         """
         if len(args) != 1:
             return super().__call__(*args)
-        return _attach(self, args[0])
+        target = args[0]
+        if isinstance(target, Mapping):  # an ASGI server that took us for an ASGI2 app: scope first
+            asgi = super().__call__
+
+            async def instance(receive: Receive, send: Send) -> None:
+                await asgi(dict(target), receive, send)
+
+            return instance
+        return _attach(self, target)
 
 
 def _pop_declaration(kwargs: dict[str, Any]) -> AuthDeclaration:
