@@ -49,13 +49,18 @@ class DataFrameStorage(StorageKind):
         """Store ``df`` as Parquet (replacing the old value atomically).
 
         :class:`InvalidInputError` (nothing written) when ``df`` is not a DataFrame or Parquet
-        cannot hold it (for example non-string column names or mixed-type object columns).
+        cannot hold it (non-string column names, mixed-type object columns...).
         """
         object_key = self._object_key(key)
         pandas = _pandas()
         if not isinstance(df, pandas.DataFrame):
             raise InvalidInputError(
                 f"storage.dataframe.put({key!r}) needs a pandas DataFrame, not {type(df).__name__}"
+            )
+        if not all(isinstance(name, str) for name in df.columns):
+            raise InvalidInputError(
+                f"storage.dataframe.put({key!r}): Parquet column names must be strings (they would not "
+                "come back as they went in); rename them, e.g. df.columns = df.columns.astype(str)"
             )
         try:
             with self._backend.open_write(object_key) as file:
