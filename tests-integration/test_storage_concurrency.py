@@ -28,9 +28,9 @@ root, index, go = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 store = Storage("file://" + root)
 while not go.exists():
     time.sleep(0.005)
-for round_ in range(%(rounds)d):
+for round_ in range(ROUNDS):
     store.json.put("shared/report", {"writer": index, "round": round_, "payload": str(index) * 200_000})
-""" % {"rounds": ROUNDS}
+""".replace("ROUNDS", str(ROUNDS))
 
 READER = """
 import sys, time
@@ -57,9 +57,12 @@ def test_eight_processes_writing_one_key_leave_one_complete_value(tmp_path: Path
     store = Storage(f"file://{root}")
     store.json.put("shared/report", {"writer": -1, "round": -1, "payload": ""})
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(root), str(index), str(go)]) for index in range(WRITERS)
+        subprocess.Popen([sys.executable, "-c", WRITER, str(root), str(index), str(go)])
+        for index in range(WRITERS)
     ]
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(root), str(go), str(stop)], stdout=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(root), str(go), str(stop)], stdout=subprocess.PIPE, text=True
+    )
     go.touch()
     try:
         codes = [writer.wait(timeout=120) for writer in writers]
