@@ -11,6 +11,9 @@ from tausestack.auth.backends._local_keys import SigningKey
 from tausestack.auth.backends._local_store import metadata
 from tausestack.auth.backends.local import LocalAuthBackend
 
+from ._servers import ReplayServer
+from ._targets import Target, local_target, supabase_target
+
 
 @pytest.fixture
 def anyio_backend() -> str:
@@ -62,3 +65,31 @@ def local(database: str, rs256_key: SigningKey, fast_hasher: PasswordHasher) -> 
     backend = LocalAuthBackend(database=database, key=rs256_key, password_hasher=fast_hasher)
     yield backend
     backend.close()
+
+
+@pytest.fixture
+def replay() -> Iterator[ReplayServer]:
+    """A local HTTP server serving a test JWKS and replaying recorded GoTrue responses."""
+    with ReplayServer().running() as server:
+        yield server
+
+
+@pytest.fixture(params=["local-RS256", "local-ES256", "supabase-ES256", "supabase-RS256", "supabase-HS256"])
+def target(
+    request: pytest.FixtureRequest,
+    rs256_key: SigningKey,
+    es256_key: SigningKey,
+    fast_hasher: PasswordHasher,
+    replay: ReplayServer,
+) -> Iterator[Target]:
+    """Each backend that verifies JWTs, with what a test needs to forge tokens against it."""
+    kind, algorithm = str(request.param).split("-")
+    if kind == "local":
+        key = rs256_key if algorithm == "RS256" else es256_key
+        backend = LocalAuthBackend(
+            database="sqlite:///users.db", key=key, algorithm=algorithm, password_hasher=fast_hasher
+        )
+        yield local_target(backend, key)
+        backend.close()
+    else:
+        yield supabase_target(replay, algorithm)

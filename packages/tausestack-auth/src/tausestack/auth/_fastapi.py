@@ -21,7 +21,7 @@ from starlette.requests import HTTPConnection
 from tausestack.auth._default import get_backend
 from tausestack.auth._extract import extract_token
 from tausestack.auth._user import User
-from tausestack.core import AuthenticationError, InvalidInputError, get_logger
+from tausestack.core import AuthenticationError, BackendUnavailableError, InvalidInputError, get_logger
 
 __all__ = [
     "BearerToken",
@@ -62,6 +62,13 @@ def _unauthorized(connection: HTTPConnection, detail: str, *, invalid: bool) -> 
     )
 
 
+def _unavailable(connection: HTTPConnection) -> Exception:
+    detail = "Authentication service unavailable; try again later"
+    if connection.scope.get("type") == "websocket":
+        return WebSocketException(code=status.WS_1011_INTERNAL_ERROR, reason=detail)
+    return HTTPException(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, detail=detail)
+
+
 def _state_user(connection: HTTPConnection) -> User | None:
     state = connection.scope.get("state")
     if state is None:
@@ -79,6 +86,8 @@ async def get_current_user(
 ) -> User:
     """The authenticated user; HTTP 401 with ``WWW-Authenticate: Bearer`` when there is none.
 
+    A backend that cannot be reached (the JWKS endpoint or user database is down) gives 503.
+
     Returns ``request.state.user`` when a middleware (tausestack.web) already authenticated the
     request, so a token is verified once per request. Otherwise the token from
     :func:`extract_token` is verified by the default backend (:func:`get_backend`). On a
@@ -94,6 +103,9 @@ async def get_current_user(
     except AuthenticationError as exc:
         _log.debug("token refused: %s", exc)
         raise _unauthorized(connection, _INVALID, invalid=True) from None
+    except BackendUnavailableError as exc:
+        _log.warning("cannot verify a token: %s", exc)
+        raise _unavailable(connection) from None
     _remember(connection, user)
     return user
 
