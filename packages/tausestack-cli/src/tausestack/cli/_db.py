@@ -37,10 +37,18 @@ def _migrations(app_dir: Path, url: str | None) -> Iterator[tuple[Any, dict[str,
                 database.close()
 
 
-def db_revision(app_dir: Path, *, message: str, autogenerate: bool, directory: str, url: str | None) -> None:
+def db_revision(
+    app_dir: Path, *, message: str, autogenerate: bool, models: str | None, directory: str, url: str | None
+) -> None:
     """Create a migration file and print its revision id."""
+    if models:
+        extra_models: dict[str, Any] = {"models": models}
+    else:
+        extra_models = {}
     with _migrations(app_dir, url) as (migrations, extra), console().status("Creating the migration..."):
-        revision = migrations.revision(message, autogenerate=autogenerate, directory=directory, **extra)
+        revision = migrations.revision(
+            message, autogenerate=autogenerate, directory=directory, **extra, **extra_models
+        )
     console().print(f"[green]✓[/green] Created revision {revision} ({message}) in {directory}/", markup=True)
 
 
@@ -71,8 +79,8 @@ def db_current(app_dir: Path, *, directory: str, url: str | None) -> None:
 
 def db_history(app_dir: Path, *, directory: str, url: str | None) -> None:
     """Print every migration, newest first."""
-    with _migrations(app_dir, url) as (migrations, extra):
-        entries = list(migrations.history(directory=directory, **extra))
+    with _migrations(app_dir, url) as (migrations, _):
+        entries = list(migrations.history(directory=directory))
     if not entries:
         console().print(
             "No migrations yet. Create one with `tausestack db revision -m MESSAGE`.", markup=False
@@ -89,6 +97,8 @@ def _history_line(entry: Any) -> str:
     if revision is None:
         return str(entry)
     down = getattr(entry, "down_revision", None)
+    if isinstance(down, tuple):
+        down = ",".join(down)
     message = getattr(entry, "message", None) or getattr(entry, "doc", "") or ""
     head = " (head)" if getattr(entry, "is_head", False) else ""
     return f"{down or '<base>'} -> {revision}{head}, {message}"

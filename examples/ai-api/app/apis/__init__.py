@@ -1,0 +1,1 @@
+"""Routers, one package each, discovered by tausestack.web and mounted under /api."""
