@@ -72,8 +72,9 @@ def supabase_case() -> None:
     backend.jwks._fetched_at = time.monotonic()
     backend.jwks._attempted_at = time.monotonic()
     now = int(time.time())
-    claims = {
-        "iss": "https://bench.supabase.co/auth/v1",
+    issuer = "https://bench.supabase.co/auth/v1"
+    claims: dict[str, Any] = {
+        "iss": issuer,
         "aud": "authenticated",
         "sub": "u1",
         "iat": now,
@@ -83,7 +84,7 @@ def supabase_case() -> None:
 
     def raw() -> Any:
         return jwt.decode(
-            token, private.public_key(), algorithms=["ES256"], audience="authenticated", issuer=claims["iss"]
+            token, private.public_key(), algorithms=["ES256"], audience="authenticated", issuer=issuer
         )
 
     RESULTS.append(
