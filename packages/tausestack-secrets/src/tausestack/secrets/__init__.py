@@ -12,12 +12,15 @@ The module functions use the lazy default, built from ``TAUSESTACK_SECRETS_URL``
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tausestack.core import LazyDefault, redact_url, run_sync
 from tausestack.secrets._backend import SecretsBackend, validate_name
-from tausestack.secrets._secrets import MISSING, Secrets, SecretsSettings, build_backend, registry
+from tausestack.secrets._secrets import MISSING, Secrets, build_backend, registry
 from tausestack.secrets._version import __version__
+
+if TYPE_CHECKING:
+    from tausestack.secrets._settings import SecretsSettings
 
 __all__ = [
     "__version__",
@@ -160,7 +163,17 @@ def describe() -> str:
     """The default backend as short text, without building it or opening connections."""
     if _default.is_built:
         return _default.get().describe()
+    from tausestack.secrets._settings import SecretsSettings
+
     return redact_url(SecretsSettings().url)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SecretsSettings":
+        from tausestack.secrets._settings import SecretsSettings
+
+        return SecretsSettings
+    raise AttributeError(f"module 'tausestack.secrets' has no attribute {name!r}")
 
 
 list = get_names

@@ -7,15 +7,13 @@ import json
 import re
 import threading
 import time
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from tausestack.core import (
     BackendRegistry,
     Duration,
     InvalidInputError,
     KeyNotFoundError,
-    SettingsConfigDict,
-    TauseStackSettings,
     async_twin,
     parse_duration,
     register_secret,
@@ -23,9 +21,10 @@ from tausestack.core import (
 from tausestack.secrets._backend import SecretsBackend, validate_name
 from tausestack.secrets.backends.chain import ChainSecretsBackend
 
-__all__ = ["Secrets", "SecretsSettings", "registry", "MISSING"]
+if TYPE_CHECKING:
+    from tausestack.secrets._settings import SecretsSettings
 
-DEFAULT_URL = "env://"
+__all__ = ["Secrets", "registry", "MISSING", "build_backend"]
 _CHAIN_SPLIT = re.compile(r"\s*,\s*(?=[A-Za-z][A-Za-z0-9+.\-]*://)")
 
 registry: BackendRegistry[SecretsBackend] = BackendRegistry("secrets", variable="TAUSESTACK_SECRETS_URL")
@@ -37,16 +36,6 @@ class _Missing:
 
 
 MISSING: Final[Any] = _Missing()
-
-
-class SecretsSettings(TauseStackSettings):
-    """``TAUSESTACK_SECRETS_URL`` (default ``env://``) and ``TAUSESTACK_SECRETS_CACHE_TTL``."""
-
-    model_config = SettingsConfigDict(env_prefix="TAUSESTACK_SECRETS_")
-    plain_fields: ClassVar[frozenset[str]] = frozenset({"url"})
-
-    url: str = DEFAULT_URL
-    cache_ttl: float | None = None
 
 
 def build_backend(url: str) -> SecretsBackend:
@@ -77,6 +66,8 @@ class Secrets:
     ) -> None:
         settings: SecretsSettings | None = None
         if url_or_backend is None or cache_ttl is None:
+            from tausestack.secrets._settings import SecretsSettings
+
             settings = SecretsSettings()
         if url_or_backend is None:
             assert settings is not None

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tausestack.core import LazyDefault, run_sync
+from tausestack.core import LazyDefault, redact_url, run_sync
 from tausestack.storage._backend import ObjectInfo, StorageBackend, StorageEntry
 from tausestack.storage._keys import sanitize_key, validate_key
-from tausestack.storage._storage import Storage, StorageSettings, registry
+from tausestack.storage._storage import Storage, default_url, registry
 from tausestack.storage._version import __version__
 
 if TYPE_CHECKING:
     from tausestack.storage._binary import BinaryStorage
     from tausestack.storage._dataframe import DataFrameStorage
     from tausestack.storage._kinds import JsonStorage, TextStorage
+    from tausestack.storage._settings import StorageSettings
 
     json: JsonStorage
     text: TextStorage
@@ -56,7 +57,8 @@ __all__ = [
 ]
 
 _KINDS = frozenset({"json", "text", "binary", "dataframe", "dataframes"})
-_BACKENDS = {
+_LAZY = {
+    "StorageSettings": "tausestack.storage._settings",
     "LocalStorageBackend": "tausestack.storage.backends.local",
     "S3StorageBackend": "tausestack.storage.backends.s3",
     "MemoryStorageBackend": "tausestack.storage.backends.memory",
@@ -109,16 +111,13 @@ def describe() -> str:
     """The default backend as short redacted text, without building it or opening connections."""
     if _default.is_built:
         return _default.get().describe()
-    url = StorageSettings().url
-    from tausestack.core import redact_url
-
-    return redact_url(url)
+    return redact_url(default_url())
 
 
 def __getattr__(name: str) -> Any:
     if name in _KINDS:
         return getattr(_default.get(), name)
-    module = _BACKENDS.get(name)
+    module = _LAZY.get(name)
     if module is not None:
         import importlib
 

@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from tausestack.core import (
-    BackendRegistry,
-    InvalidInputError,
-    SettingsConfigDict,
-    TauseStackSettings,
-    async_twin,
-)
+from tausestack.core import BackendRegistry, InvalidInputError, async_twin
 from tausestack.storage._backend import StorageBackend
 from tausestack.storage._binary import BinaryStorage
 from tausestack.storage._dataframe import DataFrameStorage
 from tausestack.storage._kinds import JsonStorage, TextStorage
 
-__all__ = ["Storage", "StorageSettings", "registry"]
-
-DEFAULT_URL = "file://.tausestack/storage"
+__all__ = ["Storage", "registry", "default_url"]
 
 registry: BackendRegistry[StorageBackend] = BackendRegistry("storage", variable="TAUSESTACK_STORAGE_URL")
 
 
-class StorageSettings(TauseStackSettings):
-    """``TAUSESTACK_STORAGE_URL``: ``file://…`` (default ``file://.tausestack/storage``), ``s3://bucket/prefix``, ``memory://``."""
+def default_url() -> str:
+    """``TAUSESTACK_STORAGE_URL`` from the environment or ``.env`` (default ``file://.tausestack/storage``)."""
+    from tausestack.storage._settings import StorageSettings
 
-    model_config = SettingsConfigDict(env_prefix="TAUSESTACK_STORAGE_")
-
-    plain_fields: ClassVar[frozenset[str]] = frozenset({"url"})  # Storage() resolves secret: itself
-
-    url: str = DEFAULT_URL
+    return StorageSettings().url
 
 
 class Storage:
@@ -49,7 +36,7 @@ class Storage:
 
     def __init__(self, url_or_backend: str | StorageBackend | None = None) -> None:
         if url_or_backend is None:
-            url_or_backend = StorageSettings().url
+            url_or_backend = default_url()
         if isinstance(url_or_backend, StorageBackend):
             backend = url_or_backend
         elif isinstance(url_or_backend, str):

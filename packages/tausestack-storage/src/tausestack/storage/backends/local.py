@@ -12,6 +12,7 @@ raises :class:`~tausestack.core.ConflictError`. Nothing is created until the fir
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -45,6 +46,7 @@ class LocalStorageBackend(StorageBackend):
     def __init__(self, root: str | os.PathLike[str] = ".tausestack/storage", *, fsync: bool = True) -> None:
         self._display = os.fspath(root)
         self.root = Path(root).expanduser().absolute()
+        self._prefix = str(self.root) + os.sep
         self.fsync = fsync
 
     @classmethod
@@ -59,12 +61,8 @@ class LocalStorageBackend(StorageBackend):
 
     # -- paths ---------------------------------------------------------------------------------
 
-    def _path(self, key: str) -> Path:
-        return self.root.joinpath(*key.split("/"))
-
-    @staticmethod
-    def _meta_path(path: Path) -> Path:
-        return path.with_name(path.name + _META_SUFFIX)
+    def _path(self, key: str) -> str:
+        return self._prefix + (key if os.sep == "/" else key.replace("/", os.sep))
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -83,35 +81,36 @@ class LocalStorageBackend(StorageBackend):
 
     def local_path(self, key: str) -> str | None:
         path = self._path(key)
-        return str(path) if path.is_file() else None
+        return path if os.path.isfile(path) else None
 
     def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
+        return os.path.isfile(self._path(key))
 
     def info(self, key: str) -> ObjectInfo:
         path = self._path(key)
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError as exc:
             raise _error(exc, key) from None
-        if not path.is_file():
+        if not os.path.isfile(path):
             raise ObjectNotFoundError(f"storage object {key!r} does not exist")
         content_type, metadata = self._read_meta(path, key)
         return ObjectInfo(key, stat.st_size, _mtime(stat.st_mtime), content_type, metadata)
 
-    def _read_meta(self, path: Path, key: str) -> tuple[str, dict[str, str]]:
+    def _read_meta(self, path: str, key: str) -> tuple[str, dict[str, str]]:
         try:
-            raw = json.loads(self._meta_path(path).read_bytes())
+            with open(path + _META_SUFFIX, "rb") as file:
+                raw = json.loads(file.read())
         except (OSError, ValueError):
             return default_content_type(key), {}
         return str(raw.get("content_type") or default_content_type(key)), dict(raw.get("metadata") or {})
 
     def iter_entries(self, prefix: str) -> Iterator[StorageEntry]:
         folder, _, _ = prefix.rpartition("/")
-        start = self._path(folder) if folder else self.root
+        start = self._path(folder) if folder else str(self.root)
         yield from self._walk(start, folder, prefix)
 
-    def _walk(self, directory: Path, key_dir: str, prefix: str) -> Iterator[StorageEntry]:
+    def _walk(self, directory: str, key_dir: str, prefix: str) -> Iterator[StorageEntry]:
         try:
             scanner = os.scandir(directory)
         except (FileNotFoundError, NotADirectoryError):
@@ -128,11 +127,11 @@ class LocalStorageBackend(StorageBackend):
             key = f"{key_dir}/{name}" if key_dir else name
             if item.is_dir(follow_symlinks=False):
                 if key.startswith(prefix) or prefix.startswith(key + "/"):
-                    yield from self._walk(Path(item.path), key, prefix)
+                    yield from self._walk(item.path, key, prefix)
             elif key.startswith(prefix) and item.is_file(follow_symlinks=False):
                 stat = item.stat()
                 if name + _META_SUFFIX in names:
-                    content_type, _ = self._read_meta(Path(item.path), key)
+                    content_type, _ = self._read_meta(item.path, key)
                 else:
                     content_type = default_content_type(key)
                 yield StorageEntry(key, stat.st_size, _mtime(stat.st_mtime), content_type)
@@ -140,51 +139,47 @@ class LocalStorageBackend(StorageBackend):
     # -- writing -------------------------------------------------------------------------------
 
     def write(
-        self,
-        key: str,
-        data: bytes,
-        *,
-        content_type: str | None = None,
-        metadata: Mapping[str, str] | None = None,
+        self, key: str, data: bytes, *, content_type: str | None = None, metadata: Mapping[str, str] | None = None
     ) -> None:
-        with self.open_write(key, content_type=content_type, metadata=metadata) as file:
+        file = self._open_atomic(key, content_type, metadata)
+        try:
             file.write(data)
+        except BaseException:
+            file.abort()
+            raise
+        file.close()
 
     def open_write(
         self, key: str, *, content_type: str | None = None, metadata: Mapping[str, str] | None = None
     ) -> IO[bytes]:
-        path = self._path(key)
+        return cast("IO[bytes]", self._open_atomic(key, content_type, metadata))
+
+    def _open_atomic(
+        self, key: str, content_type: str | None, metadata: Mapping[str, str] | None
+    ) -> _AtomicFile:
         meta: dict[str, Any] = {}
         if content_type and content_type != default_content_type(key):
             meta["content_type"] = content_type
         if metadata:
             meta["metadata"] = dict(metadata)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if path.is_dir():
-                raise ConflictError(
-                    f"storage key {key!r} is the folder of other keys on the local backend; "
-                    "delete those or choose another key"
-                )
-            return cast("IO[bytes]", _AtomicFile(path, key, fsync=self.fsync, meta=meta))
+            return _AtomicFile(self._path(key), key, fsync=self.fsync, meta=meta)
         except (FileExistsError, NotADirectoryError):
-            raise ConflictError(
-                f"storage key {key!r} goes through an existing object on the local backend "
-                "(a key cannot be both an object and a folder of keys here)"
-            ) from None
+            raise _conflict(key) from None
         except OSError as exc:
             raise _error(exc, key) from None
 
     def delete(self, key: str) -> bool:
         path = self._path(key)
         try:
-            path.unlink()
+            os.unlink(path)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return False
         except OSError as exc:
             raise _error(exc, key) from None
-        self._meta_path(path).unlink(missing_ok=True)
-        self._prune(path.parent)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path + _META_SUFFIX)
+        self._prune(Path(path).parent)
         return True
 
     def _prune(self, directory: Path) -> None:
@@ -209,13 +204,20 @@ class LocalStorageBackend(StorageBackend):
 class _AtomicFile:
     """A temporary file that replaces ``path`` on ``close()`` (or vanishes on abort)."""
 
-    def __init__(self, path: Path, key: str, *, fsync: bool, meta: dict[str, Any]) -> None:
+    def __init__(self, path: str, key: str, *, fsync: bool, meta: dict[str, Any]) -> None:
         self._path = path
         self._key = key
         self._fsync = fsync
         self._meta = meta
-        self._tmp = path.with_name(f".{path.name}{_TMP_MARK}{os.urandom(6).hex()}")
-        self._file = open(self._tmp, "xb")  # noqa: SIM115 - closed by close()/abort()
+        directory, _, name = path.rpartition(os.sep)
+        self._dir = directory
+        self._tmp = f"{directory}{os.sep}.{name}{_TMP_MARK}{os.urandom(6).hex()}"
+        self._done = True  # until the file exists
+        try:
+            self._file = open(self._tmp, "xb")  # noqa: SIM115 - closed by close()/abort()
+        except FileNotFoundError:
+            os.makedirs(directory, exist_ok=True)
+            self._file = open(self._tmp, "xb")  # noqa: SIM115
         self._done = False
 
     # the file protocol pyarrow, shutil and users need
@@ -249,7 +251,7 @@ class _AtomicFile:
 
     @property
     def name(self) -> str:
-        return str(self._tmp)
+        return self._tmp
 
     @property
     def mode(self) -> str:
@@ -266,17 +268,21 @@ class _AtomicFile:
                 os.fsync(self._file.fileno())
             self._file.close()
             os.replace(self._tmp, self._path)
+        except IsADirectoryError:
+            self._discard()
+            raise _conflict(self._key) from None
         except BaseException:
             self._discard()
             raise
-        meta_path = self._path.with_name(self._path.name + _META_SUFFIX)
+        meta_path = self._path + _META_SUFFIX
         if self._meta:
             with _AtomicFile(meta_path, self._key, fsync=self._fsync, meta={}) as meta_file:
                 meta_file.write(json.dumps(self._meta).encode())
-        elif meta_path.exists():
-            meta_path.unlink(missing_ok=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(meta_path)
         if self._fsync:
-            _fsync_dir(self._path.parent)
+            _fsync_dir(self._dir)
 
     def abort(self) -> None:
         """Drop what was written; the old value (if any) stays."""
@@ -286,7 +292,8 @@ class _AtomicFile:
 
     def _discard(self) -> None:
         self._file.close()
-        self._tmp.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._tmp)
 
     def __enter__(self) -> _AtomicFile:
         return self
@@ -302,7 +309,7 @@ class _AtomicFile:
             self.abort()
 
 
-def _fsync_dir(directory: Path) -> None:
+def _fsync_dir(directory: str) -> None:
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:
@@ -313,6 +320,13 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _conflict(key: str) -> ConflictError:
+    return ConflictError(
+        f"storage key {key!r} cannot be both an object and the folder of other keys on the local "
+        "backend (like 'a' and 'a/b'); delete one or choose another key"
+    )
 
 
 def _mtime(timestamp: float) -> datetime:
