@@ -32,7 +32,9 @@ def test_dtypes_survive_and_index_is_dropped(store: Storage) -> None:
     store.dataframe.put("sales", df)
     back = store.dataframe.get("sales")
     pd.testing.assert_frame_equal(back, df.reset_index(drop=True))
-    assert str(back["when"].dtype) == "datetime64[ns, Europe/Madrid]" or "Europe/Madrid" in str(back["when"].dtype)
+    assert str(back["when"].dtype) == "datetime64[ns, Europe/Madrid]" or "Europe/Madrid" in str(
+        back["when"].dtype
+    )
     assert isinstance(back["color"].dtype, pd.CategoricalDtype)
     assert list(back["color"].cat.categories) == ["red", "blue", "green"]
     assert str(back["count"].dtype) == "Int64"

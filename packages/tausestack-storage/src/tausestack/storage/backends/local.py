@@ -139,7 +139,12 @@ class LocalStorageBackend(StorageBackend):
     # -- writing -------------------------------------------------------------------------------
 
     def write(
-        self, key: str, data: bytes, *, content_type: str | None = None, metadata: Mapping[str, str] | None = None
+        self,
+        key: str,
+        data: bytes,
+        *,
+        content_type: str | None = None,
+        metadata: Mapping[str, str] | None = None,
     ) -> None:
         file = self._open_atomic(key, content_type, metadata)
         try:
