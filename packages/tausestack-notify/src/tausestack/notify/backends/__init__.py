@@ -1,0 +1,1 @@
+"""E-mail backends: console (default), file, memory, SMTP and Amazon SES; one file each."""
