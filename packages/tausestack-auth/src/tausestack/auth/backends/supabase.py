@@ -25,25 +25,29 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from typing import Any
 
 from tausestack.auth._base import AuthBackend
 from tausestack.auth._claims import normalize_email, validate_claims, validate_password, validate_roles
-from tausestack.auth._errors import InvalidTokenError, UserExistsError, UserNotFoundError
+from tausestack.auth._errors import InvalidTokenError, UserNotFoundError
 from tausestack.auth._jwks import JwksKeySet, KeysNeedFetching
 from tausestack.auth._jwt import DEFAULT_LEEWAY, TokenVerifier
 from tausestack.auth._keys import HMAC_ALGORITHMS, VerificationKey
 from tausestack.auth._token_cache import VerifiedTokenCache
 from tausestack.auth._user import User
+from tausestack.auth.backends._supabase_users import (
+    BANNED_FOREVER,
+    REVOKED_AT,
+    SYSTEM_METADATA,
+    call_admin,
+    user_from_admin,
+    user_from_claims,
+)
 from tausestack.core import (
-    AccessDeniedError,
-    BackendUnavailableError,
     BackendURL,
     ConfigurationError,
     InvalidInputError,
     get_logger,
-    redact,
     redact_url,
     register_secret,
     resolve_secret_reference,
@@ -59,69 +63,6 @@ _OPTIONS = frozenset(
         "jwks_cache", "check_user", "user_cache", "token_cache",
     }
 )  # fmt: skip
-_REVOKED_AT = "tausestack_revoked_at"
-_SYSTEM_METADATA = frozenset({"provider", "providers", "roles", _REVOKED_AT})
-_REGISTERED = frozenset({"iss", "aud", "exp", "iat", "nbf", "sub", "jti", "email", "phone"})
-_BANNED_FOREVER = "876000h"
-
-
-def user_from_claims(payload: dict[str, Any]) -> User:
-    """A :class:`User` from a verified Supabase access token's claims."""
-    app: dict[str, Any] = payload.get("app_metadata") or {}
-    meta: dict[str, Any] = payload.get("user_metadata") or {}
-    if not isinstance(app, dict) or not isinstance(meta, dict):
-        raise InvalidTokenError("token metadata claims are not objects")
-    roles = app.get("roles", [])
-    try:
-        return _claims_user(payload, app, meta, roles)
-    except ValueError:  # pydantic's ValidationError: a claim of the wrong type
-        raise InvalidTokenError("token claims do not describe a user") from None
-
-
-def _claims_user(payload: dict[str, Any], app: dict[str, Any], meta: dict[str, Any], roles: Any) -> User:
-    return User(
-        uid=payload["sub"],
-        email=payload.get("email") or None,
-        email_verified=bool(meta.get("email_verified", False)),
-        name=meta.get("full_name") or meta.get("name"),
-        picture=meta.get("avatar_url") or meta.get("picture"),
-        roles=[role for role in roles if isinstance(role, str)] if isinstance(roles, list) else [],
-        claims={name: value for name, value in payload.items() if name not in _REGISTERED},
-        provider=app.get("provider"),
-    )
-
-
-def _banned(until: Any) -> bool:
-    """Whether GoTrue's ``banned_until`` (ISO text or datetime) is in the future."""
-    if until is None or until == "":
-        return False
-    if isinstance(until, str):
-        try:
-            until = datetime.fromisoformat(until.replace("Z", "+00:00"))
-        except ValueError:
-            return True  # unreadable: refuse rather than let a banned user in
-    if isinstance(until, datetime):
-        moment = until if until.tzinfo is not None else until.replace(tzinfo=timezone.utc)
-        return moment.timestamp() > time.time()
-    return True
-
-
-def _user_from_admin(user: Any) -> User:
-    app = dict(user.app_metadata or {})
-    meta = dict(user.user_metadata or {})
-    disabled = _banned(getattr(user, "banned_until", None))
-    roles = app.get("roles", [])
-    return User(
-        uid=user.id,
-        email=user.email or None,
-        email_verified=user.email_confirmed_at is not None,
-        name=meta.get("full_name") or meta.get("name"),
-        picture=meta.get("avatar_url") or meta.get("picture"),
-        roles=[role for role in roles if isinstance(role, str)] if isinstance(roles, list) else [],
-        claims={name: value for name, value in app.items() if name not in _SYSTEM_METADATA},
-        provider=app.get("provider"),
-        disabled=disabled,
-    )
 
 
 class SupabaseAuthBackend(AuthBackend):
@@ -272,7 +213,7 @@ class SupabaseAuthBackend(AuthBackend):
             raw = getattr(self._admin_call("get_user_by_id", uid), "user", None)
             if raw is None:
                 raise UserNotFoundError(uid)
-            user, revoked = _user_from_admin(raw), float((raw.app_metadata or {}).get(_REVOKED_AT, 0.0))
+            user, revoked = user_from_admin(raw), float((raw.app_metadata or {}).get(REVOKED_AT, 0.0))
         except UserNotFoundError:
             user, revoked = None, 0.0
         state = (time.time(), user, revoked)
@@ -317,36 +258,10 @@ class SupabaseAuthBackend(AuthBackend):
         return self._admin
 
     def _admin_call(self, method: str, *args: Any) -> Any:
-        from supabase_auth.errors import AuthApiError, AuthError
-
-        try:
-            return getattr(self.admin, method)(*args)
-        except AuthApiError as exc:
-            status, code, text = exc.status, str(getattr(exc, "code", "") or ""), redact(str(exc))
-            if status == 404 or code == "user_not_found":
-                raise UserNotFoundError(f"no Supabase user matches ({text})") from None
-            if status == 422 and ("exists" in code or "already" in text.lower()):
-                raise UserExistsError(f"Supabase refused a duplicate user ({text})") from None
-            if status in (401, 403):
-                raise AccessDeniedError(
-                    f"Supabase refused the admin call; check the service key ({text})"
-                ) from None
-            if status >= 500:
-                raise BackendUnavailableError(f"Supabase Auth failed ({status}: {text})") from None
-            raise InvalidInputError(f"Supabase refused the call ({status}: {text})") from None
-        except ValueError as exc:  # supabase_auth refuses a uid that is not a UUID before calling
-            if "uuid" in str(exc).lower():
-                raise UserNotFoundError("no Supabase user has this id (not a UUID)") from None
-            raise InvalidInputError(f"Supabase refused the call: {redact(str(exc))}") from None
-        except AuthError as exc:
-            raise BackendUnavailableError(f"Supabase Auth call failed: {redact(str(exc))}") from None
-        except OSError as exc:
-            raise BackendUnavailableError(
-                f"cannot reach Supabase Auth at {self.url}: {type(exc).__name__}"
-            ) from None
+        return call_admin(self.admin, self.url, method, *args)
 
     def _user(self, response: Any) -> User:
-        return _user_from_admin(getattr(response, "user", response))
+        return user_from_admin(getattr(response, "user", response))
 
     def _forget(self, uid: str) -> None:
         self._states.pop(uid, None)
@@ -363,7 +278,7 @@ class SupabaseAuthBackend(AuthBackend):
             users = self._admin_call("list_users", page, 1000)
             for user in users:
                 if (user.email or "").lower() == address:
-                    return _user_from_admin(user)
+                    return user_from_admin(user)
             if len(users) < 1000:
                 raise UserNotFoundError(f"no Supabase user has the e-mail {address!r}")
             page += 1
@@ -386,7 +301,7 @@ class SupabaseAuthBackend(AuthBackend):
         if profile.get("uid"):
             attributes["id"] = str(profile["uid"])
         if profile.get("disabled"):
-            attributes["ban_duration"] = _BANNED_FOREVER
+            attributes["ban_duration"] = BANNED_FOREVER
         return self._user(self._admin_call("create_user", attributes))
 
     def update_user(self, uid: str, **changes: Any) -> User:
@@ -410,7 +325,7 @@ class SupabaseAuthBackend(AuthBackend):
         if "email_verified" in changes:
             attributes["email_confirm"] = bool(changes["email_verified"])
         if "disabled" in changes:
-            attributes["ban_duration"] = _BANNED_FOREVER if changes["disabled"] else "none"
+            attributes["ban_duration"] = BANNED_FOREVER if changes["disabled"] else "none"
         metadata = {k: changes[k] for k in ("name", "picture") if k in changes}
         if metadata:
             attributes["user_metadata"] = metadata
@@ -429,7 +344,7 @@ class SupabaseAuthBackend(AuthBackend):
         if claims is None:
             return {"roles": new_roles}
         checked = validate_claims(claims, extra={"roles": new_roles})
-        removed = {name: None for name in current if name not in _SYSTEM_METADATA and name not in checked}
+        removed = {name: None for name in current if name not in SYSTEM_METADATA and name not in checked}
         return {**removed, **checked, "roles": new_roles}
 
     def delete_user(self, uid: str) -> None:
@@ -448,7 +363,7 @@ class SupabaseAuthBackend(AuthBackend):
     def revoke_tokens(self, uid: str) -> None:
         """Refuse tokens issued before now: at once here, and in every ``check_user`` instance."""
         now = float(int(time.time()))
-        self._admin_call("update_user_by_id", uid, {"app_metadata": {_REVOKED_AT: now}})
+        self._admin_call("update_user_by_id", uid, {"app_metadata": {REVOKED_AT: now}})
         self._revoked[uid] = now
         self._forget(uid)
         _log.info("revoked the tokens of Supabase user %s", uid)
