@@ -109,16 +109,16 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         info = model_info(model)
         params = info.column_keys(info.values(values, partial=False))
         with translate_errors(info.name), self._engines.connection(self) as conn:
-            row = conn.execute(insert_one(info), params).mappings().one()
-        return info.one(row, schema)
+            row = conn.execute(insert_one(info), params).one()
+        return info.row_output(row, schema)
 
     async def acreate(self, model: type[Any], values: Values, *, schema: Schema = None) -> Any:
         info = model_info(model)
         params = info.column_keys(info.values(values, partial=False))
         with translate_errors(info.name):
             async with self._engines.async_connection(self) as conn:
-                row = (await conn.execute(insert_one(info), params)).mappings().one()
-        return info.one(row, schema)
+                row = (await conn.execute(insert_one(info), params)).one()
+        return info.row_output(row, schema)
 
     def create_many(
         self, model: type[Any], rows: Iterable[Values], *, returning: bool = False, schema: Schema = None
@@ -132,9 +132,9 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
             for positions, batch in _batches(params):
                 result = conn.execute(insert_many(info, returning=returning), batch)
                 if returning:
-                    for position, row in zip(positions, result.mappings().all(), strict=True):
+                    for position, row in zip(positions, result.all(), strict=True):
                         results[position] = row
-        return info.output(results, schema) if returning else len(params)
+        return info.rows_output(results, schema) if returning else len(params)
 
     async def acreate_many(
         self, model: type[Any], rows: Iterable[Values], *, returning: bool = False, schema: Schema = None
@@ -149,23 +149,23 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
                 for positions, batch in _batches(params):
                     result = await conn.execute(insert_many(info, returning=returning), batch)
                     if returning:
-                        for position, row in zip(positions, result.mappings().all(), strict=True):
+                        for position, row in zip(positions, result.all(), strict=True):
                             results[position] = row
-        return info.output(results, schema) if returning else len(params)
+        return info.rows_output(results, schema) if returning else len(params)
 
     def get(self, model: type[Any], key: Any, *, schema: Schema = None) -> Any | None:
         info = model_info(model)
         params = key_params(info, key)
         with self._engines.connection(self) as conn:
-            row = conn.execute(select_by_key(info), params).mappings().first()
-        return None if row is None else info.one(row, schema)
+            row = conn.execute(select_by_key(info), params).first()
+        return None if row is None else info.row_output(row, schema)
 
     async def aget(self, model: type[Any], key: Any, *, schema: Schema = None) -> Any | None:
         info = model_info(model)
         params = key_params(info, key)
         async with self._engines.async_connection(self) as conn:
-            row = (await conn.execute(select_by_key(info), params)).mappings().first()
-        return None if row is None else info.one(row, schema)
+            row = (await conn.execute(select_by_key(info), params)).first()
+        return None if row is None else info.row_output(row, schema)
 
     def update(self, model: type[Any], key: Any, values: Values, *, schema: Schema = None) -> Any:
         info = model_info(model)
@@ -174,8 +174,8 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         if not changes:
             return self._require(info, key, self.get(model, key, schema=schema))
         with translate_errors(info.name), self._engines.connection(self) as conn:
-            row = conn.execute(update_by_key(info), {**params, **changes}).mappings().first()
-        return info.one(self._require(info, key, row), schema)
+            row = conn.execute(update_by_key(info), {**params, **changes}).first()
+        return info.row_output(self._require(info, key, row), schema)
 
     async def aupdate(self, model: type[Any], key: Any, values: Values, *, schema: Schema = None) -> Any:
         info = model_info(model)
@@ -185,8 +185,8 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
             return self._require(info, key, await self.aget(model, key, schema=schema))
         with translate_errors(info.name):
             async with self._engines.async_connection(self) as conn:
-                row = (await conn.execute(update_by_key(info), {**params, **changes})).mappings().first()
-        return info.one(self._require(info, key, row), schema)
+                row = (await conn.execute(update_by_key(info), {**params, **changes})).first()
+        return info.row_output(self._require(info, key, row), schema)
 
     def delete(self, model: type[Any], key: Any) -> bool:
         info = model_info(model)
@@ -215,8 +215,8 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         info = model_info(model)
         stmt = _select(info, where, order_by, limit, offset, after)
         with self._engines.connection(self) as conn:
-            rows = conn.execute(stmt).mappings().all()
-        return info.output(rows, schema)
+            rows = conn.execute(stmt).all()
+        return info.rows_output(rows, schema)
 
     async def afind(
         self,
@@ -232,8 +232,8 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         info = model_info(model)
         stmt = _select(info, where, order_by, limit, offset, after)
         async with self._engines.async_connection(self) as conn:
-            rows = (await conn.execute(stmt)).mappings().all()
-        return info.output(rows, schema)
+            rows = (await conn.execute(stmt)).all()
+        return info.rows_output(rows, schema)
 
     def count(self, model: type[Any], *, where: Where = None) -> int:
         info = model_info(model)
@@ -260,8 +260,8 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         dialect = self._engines.url.get_backend_name()
         stmt = upsert_one(info, dialect, info.values(values, partial=False), conflict, update)
         with translate_errors(info.name), self._engines.connection(self) as conn:
-            row = conn.execute(stmt).mappings().one()
-        return info.one(row, schema)
+            row = conn.execute(stmt).one()
+        return info.row_output(row, schema)
 
     async def aupsert(
         self,
@@ -277,8 +277,8 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         stmt = upsert_one(info, dialect, info.values(values, partial=False), conflict, update)
         with translate_errors(info.name):
             async with self._engines.async_connection(self) as conn:
-                row = (await conn.execute(stmt)).mappings().one()
-        return info.one(row, schema)
+                row = (await conn.execute(stmt)).one()
+        return info.row_output(row, schema)
 
     @staticmethod
     def _require(info: ModelInfo[Any], key: Any, row: Any) -> Any:
