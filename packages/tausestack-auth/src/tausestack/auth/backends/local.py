@@ -16,7 +16,6 @@ import hmac
 import secrets
 import threading
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,16 +28,14 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from tausestack.auth._base import AuthBackend
 from tausestack.auth._claims import (
     normalize_email,
-    validate_claims,
     validate_password,
-    validate_roles,
-    validate_uid,
 )
 from tausestack.auth._errors import InvalidTokenError
 from tausestack.auth._jwt import DEFAULT_LEEWAY, TokenVerifier
 from tausestack.auth._keys import VerificationKey
 from tausestack.auth._token_cache import VerifiedTokenCache
 from tausestack.auth._user import TokenPair, User
+from tausestack.auth.backends._local_fields import changed_values, new_user_values
 from tausestack.auth.backends._local_keys import SIGNING_ALGORITHMS, SigningKey
 from tausestack.auth.backends._local_store import RefreshRecord, UserRecord, UserStore
 from tausestack.core import (
@@ -60,10 +57,6 @@ _OPTIONS = frozenset(
         "leeway", "user_cache", "token_cache", "min_password_length",
     }
 )  # fmt: skip
-_PROFILE = frozenset({"uid", "name", "picture", "email_verified", "disabled", "roles", "claims"})
-_CHANGES = frozenset(
-    {"email", "password", "name", "picture", "email_verified", "disabled", "roles", "claims"}
-)
 
 
 @dataclass(frozen=True)
@@ -376,45 +369,14 @@ class LocalAuthBackend(AuthBackend):
 
     def create_user(self, email: str, password: str | None = None, **profile: Any) -> User:
         """Create a user (``password`` optional: without one the user cannot sign in)."""
-        unknown = set(profile) - _PROFILE
-        if unknown:
-            raise InvalidInputError(f"unknown profile field(s): {', '.join(sorted(unknown))}")
-        values: dict[str, Any] = {
-            "uid": validate_uid(profile.get("uid") or uuid.uuid4().hex),
-            "email": normalize_email(email),
-            "email_verified": bool(profile.get("email_verified", False)),
-            "name": profile.get("name"),
-            "picture": profile.get("picture"),
-            "disabled": bool(profile.get("disabled", False)),
-            "roles": validate_roles(profile.get("roles") or []),
-            "claims": validate_claims(profile.get("claims") or {}),
-            "password_hash": self._hash(password) if password is not None else None,
-        }
-        record = self.store.insert(values)
+        record = self.store.insert(new_user_values(email, password, profile, hash_password=self._hash))
         self._forget(record.user.uid)
         _log.info("created user %s", record.user.uid)
         return record.user
 
     def update_user(self, uid: str, **changes: Any) -> User:
         """Change profile fields; a new password or ``disabled=True`` also revokes the user's tokens."""
-        unknown = set(changes) - _CHANGES
-        if unknown:
-            raise InvalidInputError(f"unknown user field(s): {', '.join(sorted(unknown))}")
-        values: dict[str, Any] = {}
-        for name in ("name", "picture"):
-            if name in changes:
-                values[name] = changes[name]
-        for name in ("email_verified", "disabled"):
-            if name in changes:
-                values[name] = bool(changes[name])
-        if "email" in changes:
-            values["email"] = normalize_email(changes["email"])
-        if "roles" in changes:
-            values["roles"] = validate_roles(changes["roles"])
-        if "claims" in changes:
-            values["claims"] = validate_claims(changes["claims"])
-        if "password" in changes:
-            values["password_hash"] = None if changes["password"] is None else self._hash(changes["password"])
+        values = changed_values(changes, hash_password=self._hash)
         bump = "password" in changes or values.get("disabled") is True
         try:
             return self.store.update(uid, values, bump_version=bump).user
