@@ -9,6 +9,7 @@ answers ``AccessDenied``.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import urllib.request
 from collections.abc import Iterator
@@ -50,11 +51,7 @@ def auth_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthS3]:
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         name="moto server (auth)",
         log_path=log,
-        env={
-            "INITIAL_NO_AUTH_ACTION_COUNT": "4",
-            "MOTO_ALLOW_NONEXISTENT_REGION": "true",
-            "PATH": "/usr/bin:/bin",
-        },
+        env={**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "4", "MOTO_ALLOW_NONEXISTENT_REGION": "true"},
     )
 
     def ready() -> bool:
