@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +51,7 @@ class RequestContextMiddleware:
                 if _VALID_ID.match(text):
                     return text
                 break
-        return uuid.uuid4().hex
+        return os.urandom(16).hex()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]

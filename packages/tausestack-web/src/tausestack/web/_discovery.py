@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import traceback
 from collections.abc import Iterable
@@ -159,7 +160,6 @@ def _prepare_import(root: Path, dotted: str) -> None:
         top = parts[0]
         for name in [name for name in sys.modules if name == top or name.startswith(top + ".")]:
             del sys.modules[name]
-    importlib.invalidate_caches()
 
 
 def _where(exc: BaseException, path: Path) -> str:
@@ -173,8 +173,18 @@ def _where(exc: BaseException, path: Path) -> str:
     return f" ({frame.filename}, line {frame.lineno})"
 
 
+def _forget_if_stale(entry: RouterModule) -> None:
+    """Drop an already imported module of this name that was loaded from another file."""
+    loaded = sys.modules.get(entry.module)
+    file = getattr(loaded, "__file__", None) if loaded is not None else None
+    if loaded is not None and (not file or os.path.realpath(file) != os.path.realpath(entry.path)):
+        top = entry.module.split(".")[0]
+        for name in [name for name in sys.modules if name == top or name.startswith(top + ".")]:
+            del sys.modules[name]
+
+
 def _import(entry: RouterModule) -> object:
-    _prepare_import(entry.root.resolve(), entry.module)
+    _forget_if_stale(entry)
     try:
         return importlib.import_module(entry.module)
     except (Exception, SystemExit) as exc:
@@ -198,7 +208,13 @@ def discover_routers(
     """
     routers: list[DiscoveredRouter] = []
     by_name: dict[str, DiscoveredRouter] = {}
+    importlib.invalidate_caches()  # files written since the last import are seen (once, not per module)
+    prepared: set[tuple[Path, str]] = set()
     for entry in find_router_modules(project_dir, apis_dir=apis_dir, routes_dir=routes_dir):
+        package = (entry.root.resolve(), entry.module.rpartition(".")[0])
+        if package not in prepared:  # once per directory: its package decides where modules come from
+            _prepare_import(*package)
+            prepared.add(package)
         module = _import(entry)
         api_router = getattr(module, "router", None)
         if api_router is None:

@@ -51,47 +51,63 @@ class RouteInfo:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
-def _contexts(routes: Sequence[BaseRoute]) -> Iterator[Any]:
-    try:  # FastAPI >= 0.130 keeps included routers live and exposes their effective routes
-        from fastapi.routing import iter_route_contexts
-    except ImportError:  # older FastAPI copied routes into the parent on include_router
-        yield from routes
-        return
-    yield from iter_route_contexts(routes)
+def _included(route: Any) -> tuple[Any, Any] | None:
+    """``(router, include context)`` of a router included live (FastAPI >= 0.130), else ``None``."""
+    router = getattr(route, "original_router", None)
+    context = getattr(route, "include_context", None)
+    if router is None or context is None or not hasattr(context, "prefix"):
+        return None
+    return router, context
 
 
-def _original(route: Any) -> Any:
-    return getattr(route, "original_route", route)
+def _kind(route: Any) -> RouteKind:
+    if isinstance(route, Mount):
+        return "mount"
+    if isinstance(route, WebSocketRoute) or type(route).__name__ == "APIWebSocketRoute":
+        return "websocket"
+    return "http"
+
+
+def _walk(
+    routes: Sequence[BaseRoute], prefix: str, tags: tuple[Any, ...], dependencies: tuple[Any, ...]
+) -> Iterator[RouteView]:
+    for route in routes:
+        included = _included(route)
+        if included is not None:
+            router, context = included
+            yield from _walk(
+                router.routes,
+                prefix + str(context.prefix or ""),
+                (*tags, *(getattr(context, "tags", None) or ())),
+                (*dependencies, *(getattr(context, "dependencies", None) or ())),
+            )
+            continue
+        kind = _kind(route)
+        methods_raw = getattr(route, "methods", None) or ()
+        methods = tuple(sorted(str(method) for method in methods_raw))
+        if kind == "http" and set(methods) == {"GET", "HEAD"} and type(route).__name__ != "APIRoute":
+            methods = ("GET",)
+        route_tags = (*tags, *(getattr(route, "tags", None) or ()))
+        yield RouteView(
+            path=prefix + str(getattr(route, "path", "") or ""),
+            methods=methods,
+            kind=kind,
+            endpoint=getattr(route, "endpoint", None),
+            name=str(getattr(route, "name", "") or ""),
+            tags=tuple(dict.fromkeys(str(getattr(tag, "value", tag)) for tag in route_tags)),
+            include_in_schema=bool(getattr(route, "include_in_schema", True)),
+            dependencies=(*dependencies, *(getattr(route, "dependencies", None) or ())),
+            guarded=type(route).__name__ in _GUARDED,
+        )
 
 
 def iter_routes(routes: Sequence[BaseRoute]) -> Iterator[RouteView]:
-    """Every effective route under ``routes`` (a router's or an app's ``.routes``), in order."""
-    for context in _contexts(routes):
-        original = _original(context)
-        path = str(getattr(context, "path", "") or "")
-        if isinstance(original, Mount):
-            kind: RouteKind = "mount"
-        elif isinstance(original, WebSocketRoute) or type(original).__name__ == "APIWebSocketRoute":
-            kind = "websocket"
-        else:
-            kind = "http"
-        methods_raw = getattr(context, "methods", None) or ()
-        methods = tuple(sorted(str(method) for method in methods_raw))
-        if kind == "http" and set(methods) == {"GET", "HEAD"} and type(original).__name__ != "APIRoute":
-            methods = ("GET",)
-        tags = tuple(str(getattr(tag, "value", tag)) for tag in (getattr(context, "tags", None) or ()))
-        dependencies = tuple(getattr(context, "dependencies", None) or ())
-        yield RouteView(
-            path=path,
-            methods=methods,
-            kind=kind,
-            endpoint=getattr(context, "endpoint", None),
-            name=str(getattr(context, "name", "") or ""),
-            tags=tags,
-            include_in_schema=bool(getattr(context, "include_in_schema", True)),
-            dependencies=dependencies,
-            guarded=type(original).__name__ in _GUARDED,
-        )
+    """Every effective route under ``routes`` (a router's or an app's ``.routes``), in order.
+
+    Included routers are walked without building FastAPI's per-route request state, so this
+    stays cheap on apps with hundreds of routes.
+    """
+    yield from _walk(routes, "", (), ())
 
 
 def route_table(app: FastAPI) -> list[RouteInfo]:

@@ -1,0 +1,330 @@
+"""tausestack-web: an authenticated JSON route, discovery of 200 routers, app start-up.
+
+Run: ``python tools/bench/bench_web.py`` (about 90 s). Every server is ``uvicorn`` in its own
+subprocess (one worker, h11, no access log, log level WARNING), loaded one at a time by the same
+asyncio keep-alive HTTP/1.1 load generator (16 connections, in this process), in interleaved
+batches; ratios are medians. Cases:
+
+* ``authenticated JSON route``: ``create_app()`` with a discovered router and the default auth
+  layer (local backend, RS256) against plain FastAPI with a hand-written PyJWT dependency
+  (``HTTPBearer`` + ``jwt.decode`` with the same public key, audience and issuer, in an ``async``
+  dependency) on the same route, the same token. Throughput ratio, target >= 0.85.
+* the same TauseStack route against the plain FastAPI route with no auth at all (target >= 0.80).
+* ``discovery of 200 routers``: ``create_app()`` on 200 ``app/apis/<name>/__init__.py`` modules,
+  in a fresh interpreter each time (FastAPI already imported), against a hand-written loader that
+  imports the same modules and calls ``include_router`` (Databutton's main.py). Target < 1 s.
+* ``app start-up``: from ``uvicorn main:app`` being spawned to ``/healthz`` answering, on the
+  embedded defaults (no configuration), against the same for a one-route FastAPI app. Target < 1.5 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+CONNECTIONS = 16
+SECONDS = 1.5
+BATCHES = 7
+RUNS = 5
+ROUTERS = 200
+
+ROUTE = """
+@router.get("/items")
+async def items() -> dict:
+    return {"items": [{"id": i, "name": f"item {i}"} for i in range(10)]}
+"""
+
+TAUSESTACK_MAIN = "from tausestack.web import create_app\n\napp = create_app()\n"
+TAUSESTACK_API = "from fastapi import APIRouter\n\nrouter = APIRouter()\n" + ROUTE
+
+PYJWT_MAIN = """
+import os
+
+import jwt
+from fastapi import Depends, FastAPI, HTTPException
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+PUBLIC_KEY = open(os.environ["BENCH_PUBLIC_KEY"]).read()
+bearer = HTTPBearer()
+app = FastAPI()
+
+
+async def current_user(credentials: HTTPAuthorizationCredentials = Depends(bearer)) -> dict:
+    try:
+        return jwt.decode(
+            credentials.credentials, PUBLIC_KEY, algorithms=["RS256"], audience="tausestack", issuer="tausestack:local"
+        )
+    except jwt.PyJWTError:
+        raise HTTPException(401, "invalid token") from None
+
+
+@app.get("/api/items")
+async def items(user: dict = Depends(current_user)) -> dict:
+    return {"items": [{"id": i, "name": f"item {i}"} for i in range(10)]}
+"""
+
+PLAIN_MAIN = """
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/api/items")
+async def items() -> dict:
+    return {"items": [{"id": i, "name": f"item {i}"} for i in range(10)]}
+
+
+@app.get("/healthz")
+async def healthz() -> dict:
+    return {"status": "ok"}
+"""
+
+HAND_LOADER = """
+import importlib, pathlib, sys, time
+from fastapi import APIRouter, FastAPI
+sys.path.insert(0, ".")
+start = time.perf_counter()
+app = FastAPI()
+routes = APIRouter(prefix="/api")
+for path in sorted(pathlib.Path("app/apis").glob("*/__init__.py")):
+    module = importlib.import_module(f"app.apis.{path.parent.name}")
+    routes.include_router(module.router)
+app.include_router(routes)
+print(time.perf_counter() - start)
+"""
+
+OURS_LOADER = """
+import sys, time
+import fastapi
+from tausestack.web import create_app
+import tausestack.web._app, tausestack.auth  # imported before timing, as the loader imports FastAPI
+start = time.perf_counter()
+app = create_app()
+print(time.perf_counter() - start)
+"""
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("TAUSESTACK_")}
+    env.update({"TAUSESTACK_WEB_LOG_LEVEL": "WARNING", **extra})
+    return env
+
+
+def _free_port() -> int:
+    from tausestack.core.testing import free_port
+
+    return free_port()
+
+
+class Server:
+    def __init__(self, name: str, directory: Path, env: dict[str, str]) -> None:
+        self.name = name
+        self.port = _free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "main:app", "--port", str(self.port), "--log-level", "warning",
+             "--no-access-log", "--http", "h11"],
+            cwd=directory, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        )  # fmt: skip
+
+    def wait(self, path: str = "/healthz", timeout: float = 60) -> float:
+        started = time.perf_counter()
+        while time.perf_counter() - started < timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited: {self.process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}{path}", timeout=1).status_code < 500:
+                    return time.perf_counter() - started
+            except httpx.TransportError:
+                pass
+            time.sleep(0.005)
+        raise RuntimeError(f"{self.name} did not start")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, 15)
+            self.process.wait(10)
+
+
+_LENGTH = re.compile(rb"content-length:\s*(\d+)", re.IGNORECASE)
+
+
+async def _connection(port: int, request: bytes, deadline: float, counts: list[int]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < deadline:
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            match = _LENGTH.search(head)
+            await reader.readexactly(int(match.group(1)) if match else 0)
+            counts[0 if head[9:12] == b"200" else 1] += 1
+    finally:
+        writer.close()
+
+
+async def _load(port: int, request: bytes, seconds: float) -> float:
+    counts = [0, 0]
+    started = time.perf_counter()
+    deadline = started + seconds
+    await asyncio.gather(*(_connection(port, request, deadline, counts) for _ in range(CONNECTIONS)))
+    elapsed = time.perf_counter() - started
+    if counts[1]:
+        raise RuntimeError(f"{counts[1]} non-200 answers on port {port}")
+    return counts[0] / elapsed
+
+
+def _request(path: str, token: str | None) -> bytes:
+    lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1"]
+    if token:
+        lines.append(f"Authorization: Bearer {token}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def throughput(work: Path) -> list[tuple[str, float, float, float]]:
+    from argon2 import PasswordHasher
+
+    from tausestack.auth.backends.local import LocalAuthBackend
+
+    ours_dir = work / "ours"
+    (ours_dir / "app" / "apis" / "items").mkdir(parents=True)
+    (ours_dir / "main.py").write_text(TAUSESTACK_MAIN)
+    (ours_dir / "app" / "apis" / "items" / "__init__.py").write_text(TAUSESTACK_API)
+    auth_dir = ours_dir / ".tausestack"
+    backend = LocalAuthBackend(
+        directory=auth_dir, password_hasher=PasswordHasher(time_cost=1, memory_cost=1024)
+    )
+    backend.create_user("bench@example.com", "correct horse battery")
+    token = backend.sign_in("bench@example.com", "correct horse battery").access_token
+    public_key = work / "public.pem"
+    from cryptography.hazmat.primitives import serialization
+
+    public_key.write_bytes(
+        backend.signing_key.private_key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    backend.close()
+    for name, text in (("pyjwt", PYJWT_MAIN), ("plain", PLAIN_MAIN)):
+        (work / name).mkdir()
+        (work / name / "main.py").write_text(textwrap.dedent(text))
+
+    servers = {
+        "ours": Server("tausestack", ours_dir, _env(TAUSESTACK_AUTH_URL=f"local://{auth_dir}")),
+        "pyjwt": Server("fastapi+pyjwt", work / "pyjwt", _env(BENCH_PUBLIC_KEY=str(public_key))),
+        "plain": Server("fastapi", work / "plain", _env()),
+    }
+    try:
+        for server in servers.values():
+            server.wait("/healthz" if server is not servers["pyjwt"] else "/docs")
+        requests = {"ours": _request("/api/items", token), "pyjwt": _request("/api/items", token),
+                    "plain": _request("/api/items", None)}  # fmt: skip
+        rates: dict[str, list[float]] = {name: [] for name in servers}
+        for name in servers:  # warm up
+            asyncio.run(_load(servers[name].port, requests[name], 0.5))
+        order = list(servers)
+        for batch in range(BATCHES):
+            for name in order if batch % 2 == 0 else reversed(order):
+                rates[name].append(asyncio.run(_load(servers[name].port, requests[name], SECONDS)))
+    finally:
+        for server in servers.values():
+            server.stop()
+    ours = statistics.median(rates["ours"])
+    pyjwt = statistics.median(rates["pyjwt"])
+    plain = statistics.median(rates["plain"])
+    return [
+        ("authenticated JSON route vs FastAPI + hand-written PyJWT dependency", ours, pyjwt, 0.85),
+        ("authenticated JSON route vs the same route without auth", ours, plain, 0.80),
+    ]
+
+
+def _timed(code: str, cwd: Path, env: dict[str, str]) -> float:
+    output = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return float(output.strip().splitlines()[-1])
+
+
+def discovery(work: Path) -> tuple[float, float]:
+    project = work / "discovery"
+    for index in range(ROUTERS):
+        package = project / "app" / "apis" / f"api_{index:03d}"
+        package.mkdir(parents=True)
+        (package / "__init__.py").write_text(
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+            f'@router.get("/r{index}/items")\nasync def items_{index}() -> list[int]:\n    return [1]\n\n'
+            f'@router.post("/r{index}/items")\nasync def create_{index}(value: int) -> int:\n    return value\n'
+        )
+    env = _env(TAUSESTACK_WEB_CONFIGURE_LOGGING="false")
+    ours: list[float] = []
+    raw: list[float] = []
+    for run in range(RUNS):
+        pair = [(ours, OURS_LOADER), (raw, HAND_LOADER)]
+        for target, code in pair if run % 2 == 0 else reversed(pair):
+            shutil.rmtree(project / "app" / "apis" / "__pycache__", ignore_errors=True)
+            target.append(_timed(code, project, env))
+    return statistics.median(ours), statistics.median(raw)
+
+
+def startup(work: Path) -> tuple[float, float]:
+    project = work / "startup"
+    (project / "app" / "apis" / "items").mkdir(parents=True)
+    (project / "main.py").write_text(TAUSESTACK_MAIN)
+    (project / "app" / "apis" / "items" / "__init__.py").write_text(TAUSESTACK_API)
+    plain = work / "plain"
+    first = Server("first start", project, _env())
+    try:
+        first.wait()  # the very first start generates the project's signing key
+    finally:
+        first.stop()
+    ours: list[float] = []
+    raw: list[float] = []
+    for run in range(RUNS):
+        pair = [(ours, project), (raw, plain)]
+        for target, directory in pair if run % 2 == 0 else reversed(pair):
+            server = Server("start-up", directory, _env())
+            try:
+                target.append(server.wait())
+            finally:
+                server.stop()
+    return statistics.median(ours), statistics.median(raw)
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    try:
+        rows = throughput(work)
+        print(f"{'case':<72} {'ours':>10} {'raw':>10} {'ratio':>7}  target")
+        for name, ours, raw, target in rows:
+            ratio = ours / raw
+            verdict = "ok" if ratio >= target else "UNDER TARGET"
+            print(f"{name:<72} {ours:>8.0f}/s {raw:>8.0f}/s {ratio:>7.2f}  >= {target} {verdict}")
+        ours_discovery, raw_discovery = discovery(work)
+        verdict = "ok" if ours_discovery < 1.0 else "OVER TARGET"
+        print(
+            f"{'discovery of 200 routers (create_app vs hand-written loader)':<72} {ours_discovery * 1000:>8.0f}ms "
+            f"{raw_discovery * 1000:>8.0f}ms {ours_discovery / raw_discovery:>7.2f}  < 1 s {verdict}"
+        )
+        ours_start, raw_start = startup(work)
+        verdict = "ok" if ours_start < 1.5 else "OVER TARGET"
+        print(
+            f"{'app start-up to first answer (uvicorn, embedded defaults vs plain FastAPI)':<72} "
+            f"{ours_start * 1000:>8.0f}ms {raw_start * 1000:>8.0f}ms {ours_start / raw_start:>7.2f}  < 1.5 s {verdict}"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
