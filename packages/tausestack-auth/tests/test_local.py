@@ -271,6 +271,9 @@ def test_url_options(tmp_path: Path) -> None:
     assert backend.directory == Path("state")
     with pytest.raises(ConfigurationError, match="unknown option"):
         auth.configure("local://?databse=sqlite://")
+    driver = auth.configure("local://?database=sqlite+pysqlite:///driver.db")
+    assert isinstance(driver, LocalAuthBackend)
+    assert driver.store.url.drivername == "sqlite+pysqlite"  # "+" survives the query string
     with pytest.raises(InvalidInputError):
         auth.configure("local://?algorithm=HS256")
 

@@ -138,6 +138,10 @@ class LocalAuthBackend(AuthBackend):
         """Build from ``local://[DIRECTORY]?options`` (see the module docstring)."""
         url.check_options(_OPTIONS)
         database = url.option("database")
+        if database and " " in database.partition("://")[0]:
+            # a query string decodes "+" as a space: postgresql+psycopg:// arrives as "postgresql psycopg://"
+            scheme, separator, rest = database.partition("://")
+            database = scheme.replace(" ", "+") + separator + rest
         key = url.option("key")
         variable = url.variable
         return cls(
