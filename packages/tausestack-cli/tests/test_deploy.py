@@ -213,3 +213,16 @@ def test_ecs_missing_env_file(runner: CliRunner, project: Path) -> None:
     code, output = invoke(runner, "--target", "ecs", "--app-dir", str(project), "--env-file", "nope.env")
     assert code == 1
     assert "does not exist" in output
+
+
+def test_lambda_handler_on_a_generated_project(runner: CliRunner, tmp_path: Path) -> None:
+    """The Mangum handler in front of a tausestack.web app: public route, auth enforced."""
+    project = tmp_path / "webapp"
+    assert runner.invoke(app, ["init", str(project)]).exit_code == 0
+    code, output = invoke(runner, "--target", "lambda", "--app-dir", str(project))
+    assert code == 0, output
+    assert "storage uses the embedded file://.tausestack/storage" in output
+    response = invoke_handler(project, http_v2_event("GET", "/api/hello"))
+    assert response["statusCode"] == 200
+    assert json.loads(str(response["body"])) == {"message": "Hello, world!"}
+    assert invoke_handler(project, http_v2_event("GET", "/api/notes"))["statusCode"] == 401
