@@ -20,13 +20,14 @@ import itertools
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from sqlalchemy import String, create_engine, insert, select, text, update
+from sqlalchemy import String, Table, create_engine, insert, select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -91,7 +92,7 @@ def drop_database(name: str) -> None:
 def crud(url: str, number: int, batches: int) -> list[Result]:
     db = Database(url)
     engine = create_engine(url, hide_parameters=True)
-    table = Item.__table__
+    table: Table = Item.__table__  # type: ignore[assignment]
     Base.metadata.create_all(engine)
     with engine.begin() as conn:
         conn.execute(insert(table), [row(n) for n in range(1000)])
@@ -117,13 +118,18 @@ def crud(url: str, number: int, batches: int) -> list[Result]:
         with engine.begin() as conn:
             return conn.execute(select(*cols).where(table.c.age >= 0).order_by(table.c.id).limit(100)).all()
 
-    ours = {
+    ours: dict[str, Callable[[], object]] = {
         "create": lambda: db.create(Item, row(next(counter))),
         "get": lambda: db.get(Item, next(ids)),
         "update": lambda: db.update(Item, next(ids), {"age": next(counter) % 90}),
         "find 100 rows": lambda: db.find(Item, where={"age__ge": 0}, order_by="id", limit=100),
     }
-    raw = {"create": raw_create, "get": raw_get, "update": raw_update, "find 100 rows": raw_find}
+    raw: dict[str, Callable[[], object]] = {
+        "create": raw_create,
+        "get": raw_get,
+        "update": raw_update,
+        "find 100 rows": raw_find,
+    }
     results = [
         compare(f"{name} (sync)", ours=ours[name], raw=raw[name], number=number, batches=batches, target=1.15)
         for name in ours
@@ -144,7 +150,7 @@ def crud(url: str, number: int, batches: int) -> list[Result]:
     )
     results.append(
         compare(
-            "find 100 rows as dicts-free schema (sync)",
+            "fetch_all 100 rows, raw SQL (sync)",
             ours=lambda: db.fetch_all(
                 "SELECT * FROM bench_items WHERE age >= :a ORDER BY id LIMIT 100", {"a": 0}
             ),
@@ -158,7 +164,7 @@ def crud(url: str, number: int, batches: int) -> list[Result]:
     return results
 
 
-def _raw_text(engine: Any) -> object:
+def _raw_text(engine: Any) -> list[dict[str, Any]]:
     with engine.begin() as conn:
         return [
             dict(r)
@@ -171,7 +177,7 @@ def _raw_text(engine: Any) -> object:
 async def async_crud(url: str, number: int, batches: int) -> list[Result]:
     db = Database(url)
     engine = create_async_engine(url, hide_parameters=True)
-    table = Item.__table__
+    table: Table = Item.__table__  # type: ignore[assignment]
     cols = list(table.c)
     counter = itertools.count(10_000_000)
     ids = itertools.cycle(range(1, 1001))
@@ -206,7 +212,7 @@ async def async_crud(url: str, number: int, batches: int) -> list[Result]:
 def bulk(url: str, rows: int, batches: int) -> Result:
     db = Database(url)
     engine = create_engine(url, hide_parameters=True)
-    table = Item.__table__
+    table: Table = Item.__table__  # type: ignore[assignment]
     data = [row(n) for n in range(rows)]
 
     def raw_bulk() -> None:

@@ -57,6 +57,8 @@ class ModelInfo(Generic[M]):
         self.keys: tuple[str, ...] = tuple(self.columns)
         self._pk_index = tuple(self.keys.index(name) for name in self.primary_key)
         self._new_instance = mapper.class_manager.new_instance
+        self._manager = mapper.class_manager
+        self._state_constructor = mapper.class_manager._state_constructor
         self._identity_class = mapper._identity_class
         self.renamed = any(column.key != key for key, column in self.columns.items())
         self.statements: dict[str, Any] = {}
@@ -145,10 +147,19 @@ class ModelInfo(Generic[M]):
         return obj
 
     def from_row(self, row: Sequence[Any]) -> M:
-        """A detached model instance from a result row in :attr:`selectable` order (the fast path)."""
-        obj: M = self._new_instance()
-        obj.__dict__.update(zip(self.keys, row, strict=True))
-        obj._sa_instance_state.key = (self._identity_class, tuple([row[i] for i in self._pk_index]), None)  # type: ignore[attr-defined]
+        """A detached model instance from a result row in :attr:`selectable` order (the fast path).
+
+        Does what ``ClassManager.new_instance()`` plus ``make_transient_to_detached()`` do for a
+        fresh instance, inlined: instance state, column values, identity key (so a session treats
+        it as an existing row).
+        """
+        model = self.model
+        obj: M = model.__new__(model)
+        state = self._state_constructor(obj, self._manager)
+        values = obj.__dict__
+        values["_sa_instance_state"] = state
+        values.update(zip(self.keys, row, strict=True))
+        state.key = (self._identity_class, tuple([row[i] for i in self._pk_index]), None)
         return obj
 
     def rows_output(self, rows: Sequence[Sequence[Any]], schema: type[BaseModel] | None) -> list[Any]:
