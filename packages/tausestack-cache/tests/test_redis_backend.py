@@ -142,7 +142,9 @@ def test_password_never_shown(redis_url: str) -> None:
     assert "hunter2secret" not in str(info.value)
 
 
-def test_signed_pickle_on_redis(redis_url: str, raw: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_signed_pickle_on_redis(
+    redis_url: str, raw: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TAUSESTACK_CACHE_SIGNING_KEY", KEY)
     c = Cache(f"{redis_url}?serializer=pickle")
     c.set("obj", {1, 2, 3})

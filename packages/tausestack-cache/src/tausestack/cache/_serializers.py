@@ -73,7 +73,7 @@ class JSONSerializer(Serializer):
 
     def __init__(self) -> None:
         self._encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        self._decode = json.loads
+        self._decode = json.JSONDecoder().decode
 
     def dumps(self, value: Any) -> bytes:
         try:
@@ -86,7 +86,7 @@ class JSONSerializer(Serializer):
 
     def loads(self, data: bytes) -> Any:
         try:
-            return self._decode(data)
+            return self._decode(data.decode())
         except (ValueError, UnicodeDecodeError):
             raise PayloadRejectedError(
                 "a cached payload is not JSON (written with another serializer?); refused"

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-import email.policy
+import base64
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from email import charset as _charset
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.policy import Compat32
+from email.utils import formataddr, formatdate, make_msgid
+from typing import Any
 
 from tausestack.core import InvalidInputError
 from tausestack.notify._addresses import check_header, parse_address, parse_addresses
@@ -29,7 +36,7 @@ class OutgoingEmail:
     To, Cc and Bcc address.
     """
 
-    message: EmailMessage
+    message: Message
     sender: Address
     to: tuple[Address, ...]
     cc: tuple[Address, ...]
@@ -60,7 +67,7 @@ class OutgoingEmail:
 
     def as_bytes(self) -> bytes:
         """The message as RFC 5322 bytes with CRLF line endings."""
-        return self.message.as_bytes(policy=email.policy.SMTP)
+        return self.message.as_bytes(policy=_SMTP)
 
     def __repr__(self) -> str:
         to = ", ".join(address.addr_spec for address in self.to)
@@ -109,36 +116,7 @@ def build_email(
         raise InvalidInputError("inline attachments (cid=...) need content_html that shows them")
 
     text = content_text if content_text is not None else (html_to_text(content_html) if content_html else "")
-    message = EmailMessage(policy=email.policy.SMTP)
-    message["From"] = from_address
-    if to_list:
-        message["To"] = to_list
-    if cc_list:
-        message["Cc"] = cc_list
-    if reply_list:
-        message["Reply-To"] = reply_list
-    message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.now(timezone.utc))
-    message["Message-ID"] = make_msgid(domain=from_address.domain or None)
-    message["MIME-Version"] = "1.0"
-    message.set_content(text)
-    if content_html:
-        message.add_alternative(content_html, subtype="html")
-        if inline:
-            html_part = message.get_payload()[1]  # type: ignore[index]
-            assert isinstance(html_part, EmailMessage)
-            for item in inline:
-                html_part.add_related(
-                    item.content,
-                    item.maintype,
-                    item.subtype,
-                    cid=f"<{item.cid}>",
-                    filename=item.file_name,
-                    disposition="inline",
-                )
-    for item in files:
-        if not item.cid:
-            message.add_attachment(item.content, item.maintype, item.subtype, filename=item.file_name)
+    message = _mime(from_address, to_list, cc_list, reply_list, subject, text, content_html, files)
     return OutgoingEmail(
         message=message,
         sender=from_address,
@@ -151,3 +129,110 @@ def build_email(
         html=content_html,
         attachments=files,
     )
+
+
+# The message is built with the compat32 classes and explicit boundaries: the same MIME as
+# EmailMessage produces, several times faster (no header re-parsing, no boundary search).
+class _Policy(Compat32):
+    """compat32 with CRLF that writes short ASCII header values as they are (no Header object)."""
+
+    def _fold(self, name: str, value: Any, sanitize: bool) -> str:
+        if type(value) is str and value.isascii() and len(name) + len(value) < 76 and value.isprintable():
+            return f"{name}: {value}{self.linesep}"
+        return str(super()._fold(name, value, sanitize))  # type: ignore[misc]
+
+
+_SMTP = _Policy(linesep="\r\n")
+_UTF8_QP = _charset.Charset("utf-8")
+_UTF8_QP.header_encoding = _charset.QP
+_UTF8_QP.body_encoding = _charset.QP
+
+
+def _boundary() -> str:
+    return f"=_ts_{secrets.token_hex(16)}"
+
+
+def _address(address: Address) -> str:
+    if not address.display_name:
+        return address.addr_spec
+    return formataddr((address.display_name, address.addr_spec), charset="utf-8")
+
+
+def _header(text: str) -> str:
+    if text.isascii() and len(text) < 900:
+        return text
+    return Header(text, "utf-8").encode()
+
+
+def _text_part(body: str, subtype: str) -> Message:
+    part = MIMENonMultipart("text", subtype)
+    del part["MIME-Version"]
+    if body.isascii() and all(len(line) < 990 for line in body.splitlines()):
+        part.set_payload(body, "us-ascii")
+        part["Content-Transfer-Encoding"] = "7bit"
+    else:
+        part.set_payload(body, _UTF8_QP)
+    return part
+
+
+def _file_part(item: Attachment, disposition: str) -> Message:
+    part = MIMEBase(item.maintype, item.subtype)
+    del part["MIME-Version"]
+    part.set_payload(base64.encodebytes(item.content).decode("ascii"))
+    part["Content-Transfer-Encoding"] = "base64"
+    if item.file_name.isascii():
+        part.add_header("Content-Disposition", disposition, filename=item.file_name)
+    else:
+        part.add_header("Content-Disposition", disposition, filename=("utf-8", "", item.file_name))
+    if item.cid:
+        part["Content-ID"] = f"<{item.cid}>"
+    return part
+
+
+def _multipart(subtype: str, parts: Sequence[Message]) -> Message:
+    container = MIMEMultipart(subtype, boundary=_boundary())
+    del container["MIME-Version"]
+    for part in parts:
+        container.attach(part)
+    return container
+
+
+def _mime(
+    sender: Address,
+    to: tuple[Address, ...],
+    cc: tuple[Address, ...],
+    reply_to: tuple[Address, ...],
+    subject: str,
+    text: str,
+    html: str | None,
+    files: tuple[Attachment, ...],
+) -> Message:
+    body = _text_part(text, "plain")
+    if html is not None:
+        html_part = _text_part(html, "html")
+        inline = [_file_part(item, "inline") for item in files if item.cid]
+        if inline:
+            html_part = _multipart("related", [html_part, *inline])
+        body = _multipart("alternative", [body, html_part])
+    attached = [_file_part(item, "attachment") for item in files if not item.cid]
+    root = _multipart("mixed", [body, *attached]) if attached else body
+    headers = [("From", _address(sender))]
+    if to:
+        headers.append(("To", ", ".join(map(_address, to))))
+    if cc:
+        headers.append(("Cc", ", ".join(map(_address, cc))))
+    if reply_to:
+        headers.append(("Reply-To", ", ".join(map(_address, reply_to))))
+    headers += [
+        ("Subject", _header(subject)),
+        ("Date", formatdate(usegmt=True)),
+        ("Message-ID", make_msgid(domain=sender.domain or None)),
+        ("MIME-Version", "1.0"),
+    ]
+    # headers go first, in this order, before the part's own Content-* headers
+    existing = list(root.items())
+    for name in {name for name, _ in existing}:
+        del root[name]
+    for name, value in [*headers, *existing]:
+        root[name] = value
+    return root
