@@ -32,6 +32,11 @@ def test_parses_every_documented_shape() -> None:
     assert parse_url("postgresql+psycopg://db/app").base_scheme == "postgresql"
 
 
+def test_plus_in_an_option_is_kept() -> None:
+    url = parse_url("local://?database=postgresql+psycopg://app@db/app&label=a%20b", variable="V")
+    assert url.options == {"database": "postgresql+psycopg://app@db/app", "label": "a b"}
+
+
 def test_password_never_in_repr_or_str() -> None:
     url = parse_url("redis://user:hunter2secret@host:6379/0?token=abcd1234", variable="TAUSESTACK_CACHE_URL")
     for text in (repr(url), str(url), url.redacted()):

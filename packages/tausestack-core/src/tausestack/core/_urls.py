@@ -156,7 +156,10 @@ def parse_url(url: str, *, variable: str = "URL") -> BackendURL:
     except ValueError:
         raise ConfigurationError(f"{variable}={redact_url(text)!r} has an invalid port") from None
     try:
-        pairs = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
+        # A literal "+" in an option is kept (URLs as options: database=postgresql+psycopg://...);
+        # a space is written %20.
+        query = parts.query.replace("+", "%2B")
+        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
     except ValueError:
         raise ConfigurationError(f"{variable}={redact_url(text)!r} has a malformed query string") from None
     options: dict[str, str] = {}
