@@ -47,7 +47,7 @@ class AuthenticationMiddleware:
             return
         request_state: dict[str, Any] = scope.setdefault("state", {})
         user = None
-        token = self._extract(HTTPConnection(scope))
+        token = _bearer_header(scope) or self._extract(HTTPConnection(scope))
         if token:
             try:
                 user = await self.state.backend().averify_token(token)
@@ -59,6 +59,22 @@ class AuthenticationMiddleware:
                 _log.warning("auth backend unavailable: %s", exc)
         request_state["user"] = user
         await self.app(scope, receive, send)
+
+
+def _bearer_header(scope: Scope) -> str | None:
+    """The ``Authorization: Bearer`` token read straight from the raw headers (the common case).
+
+    The same rule as :func:`tausestack.auth.extract_token`'s first step; anything else (cookie,
+    WebSocket subprotocol) goes through ``extract_token`` itself.
+    """
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, credentials = value.partition(b" ")
+            if scheme.lower() == b"bearer":
+                token = credentials.strip()
+                return token.decode("latin-1") if token else None
+            return None
+    return None
 
 
 def _refuse(scope: Scope, code: int, detail: str, headers: dict[str, str] | None = None) -> Exception:

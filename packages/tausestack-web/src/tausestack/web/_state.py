@@ -46,9 +46,7 @@ class WebState:
         """The auth backend: the one given to ``create_app``, else tausestack.auth's default."""
         if self.auth_backend is not None:
             return self.auth_backend
-        from tausestack.auth import get_backend
-
-        return get_backend()
+        return _default_backend()
 
     def requirement(self, endpoint: Callable[..., Any] | None) -> AuthRequirement:
         """The auth rule of the route served by ``endpoint`` (cached; default: auth required)."""
@@ -82,6 +80,12 @@ class WebState:
 
     def forget_cache(self) -> None:
         self._cache.clear()
+
+
+def _default_backend() -> AuthBackend:
+    from tausestack.auth import get_backend
+
+    return get_backend()
 
 
 def _dependency_roles(dependencies: tuple[Any, ...]) -> list[str]:
