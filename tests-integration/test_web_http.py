@@ -50,6 +50,16 @@ PROJECT = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _reset_sdk_defaults() -> Iterator[None]:
+    """Leave no module default (built by readiness or the app) behind for other tests."""
+    yield
+    import importlib
+
+    for name in ("auth", "storage", "cache", "database"):
+        importlib.import_module(f"tausestack.{name}").reset()
+
+
 @pytest.fixture
 def backend(tmp_path: Path) -> Iterator[LocalAuthBackend]:
     local = LocalAuthBackend(

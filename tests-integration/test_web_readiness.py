@@ -15,6 +15,16 @@ from tausestack.web import WebSettings, create_app
 from tausestack.web.testing import LiveServer
 
 
+@pytest.fixture(autouse=True)
+def _reset_sdk_defaults() -> Iterator[None]:
+    """Leave no module default (built by readiness or the app) behind for other tests."""
+    yield
+    import importlib
+
+    for name in ("auth", "storage", "cache", "database"):
+        importlib.import_module(f"tausestack.{name}").reset()
+
+
 def _accepts(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)

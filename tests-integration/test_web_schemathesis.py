@@ -107,6 +107,16 @@ EXAMPLE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _reset_sdk_defaults() -> Iterator[None]:
+    """Leave no module default (built by readiness or the app) behind for other tests."""
+    yield
+    import importlib
+
+    for name in ("auth", "storage", "cache", "database"):
+        importlib.import_module(f"tausestack.{name}").reset()
+
+
 @pytest.fixture
 def example_app(tmp_path: Path) -> Iterator[Any]:
     project = tmp_path / "example"
