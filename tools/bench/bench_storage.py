@@ -220,7 +220,7 @@ def bench_dataframe(workdir: Path, rows: int) -> list[Result]:
 
     return [
         compare(
-            f"dataframe {rows:.0e} x 10 put+get / to_parquet+read_parquet",
+            f"dataframe {rows:,} x 10 put+get / to_parquet+read_parquet",
             ours=ours_round_trip,
             raw=raw_round_trip,
             number=1,
@@ -256,13 +256,14 @@ else:
     df.to_parquet(path, index=False)
     back = pd.read_parquet(path)
 assert len(back) == rows
-print(rss_kib("VmHWM:") - base)
+print(rss_kib("VmHWM:") - base, int(df.memory_usage(deep=True).sum()) // 1024)
 """
 
 
 def peak_memory(workdir: Path, rows: int) -> None:
     root = str(Path(__file__).resolve().parents[2])
     peaks: dict[str, list[int]] = {"ours": [], "raw": []}
+    frame_kib = 0
     for _ in range(3):
         for mode in ("raw", "ours"):
             out = subprocess.run(
@@ -271,12 +272,14 @@ def peak_memory(workdir: Path, rows: int) -> None:
                 text=True,
                 check=True,
             ).stdout
-            peaks[mode].append(int(out.strip().splitlines()[-1]))
+            peak, frame_kib = (int(part) for part in out.strip().splitlines()[-1].split())
+            peaks[mode].append(peak)
     ours, raw = statistics.median(peaks["ours"]), statistics.median(peaks["raw"])
     ratio = ours / raw if raw else float("inf")
     verdict = "ok" if ratio <= 1.2 else "OVER TARGET"
     print(
-        f"dataframe {rows:.0e} x 10 peak memory above baseline: ours {ours / 1024:.0f} MiB, "
+        f"dataframe {rows:,} x 10 ({frame_kib / 1024:.0f} MiB in memory) peak memory above baseline: "
+        f"ours {ours / 1024:.0f} MiB, "
         f"raw {raw / 1024:.0f} MiB, ratio {ratio:.2f} (target 1.20) {verdict}"
     )
 
