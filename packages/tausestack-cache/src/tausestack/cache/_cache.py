@@ -255,10 +255,13 @@ class Cache:
         ``ttl=None`` uses the default TTL; ``ttl=0`` removes the key. ``tags`` index the key for
         :meth:`invalidate_tags`.
         """
-        full = self._key(key, namespace)
+        if namespace is None and type(key) is str and key and len(key) <= MAX_KEY_LENGTH:
+            full = f"{self.namespace}:{key}" if self.namespace else key
+        else:
+            full = self._key(key, namespace)
         seconds = _seconds(ttl, self.default_ttl)
         checked = check_tags(tags) if tags else ()
-        if not self._enabled:
+        if self._off or switch.off:
             return
         try:
             if seconds == 0:

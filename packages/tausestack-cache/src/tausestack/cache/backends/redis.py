@@ -210,13 +210,15 @@ class RedisCacheBackend(CacheBackend):
 
     def set(self, key: str, value: Any, ttl: float | None, tags: Sequence[str] = ()) -> None:
         data = self._dumps(value)
-        with self._errors("set"):
+        try:
             if not tags:
                 self.client.set(self.prefix + key, data, px=_milliseconds(ttl) if ttl is not None else None)
                 return
             pipe = self.client.pipeline(transaction=False)
             self._queue_set(pipe, key, data, ttl, tags)
             pipe.execute()
+        except Exception as exc:
+            raise self._translate(exc, "set") from exc
 
     def set_many(self, items: Mapping[str, Any], ttl: float | None, tags: Sequence[str] = ()) -> None:
         encoded = {key: self._dumps(value) for key, value in items.items()}
@@ -327,7 +329,7 @@ class RedisCacheBackend(CacheBackend):
 
     async def aset(self, key: str, value: Any, ttl: float | None, tags: Sequence[str] = ()) -> None:
         data = self._dumps(value)
-        with self._errors("set"):
+        try:
             if not tags:
                 await self.async_client.set(
                     self.prefix + key, data, px=_milliseconds(ttl) if ttl is not None else None
@@ -336,6 +338,8 @@ class RedisCacheBackend(CacheBackend):
             pipe = self.async_client.pipeline(transaction=False)
             self._queue_set(pipe, key, data, ttl, tags)
             await pipe.execute()
+        except Exception as exc:
+            raise self._translate(exc, "set") from exc
 
     async def aset_many(self, items: Mapping[str, Any], ttl: float | None, tags: Sequence[str] = ()) -> None:
         encoded = {key: self._dumps(value) for key, value in items.items()}
