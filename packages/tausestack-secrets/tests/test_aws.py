@@ -124,3 +124,14 @@ def test_core_settings_resolve_secret_references_through_aws(
         AppSettings()
     assert "MISSING" in str(info.value)
     assert VALUE not in str(info.value)
+
+
+def test_logs_never_carry_values(moto: MotoServer, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    store = Secrets("aws-secrets://?prefix=app/")
+    with caplog.at_level(logging.DEBUG, logger="tausestack"):
+        store.put("LOGGED", VALUE)
+        assert store.get("LOGGED") == VALUE
+    assert "app/LOGGED" in caplog.text
+    assert VALUE not in caplog.text

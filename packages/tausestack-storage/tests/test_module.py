@@ -128,3 +128,18 @@ async def test_async_twins_of_module_functions() -> None:
     await storage.text.aput("t", "x")
     assert await storage.text.aget("t") == "x"
     await storage.aclose()
+
+
+def test_url_given_as_a_secret_reference(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from tausestack import secrets
+
+    monkeypatch.setenv("STORAGE_LOCATION", f"file://{tmp_path}/via-secret")
+    monkeypatch.setenv("TAUSESTACK_STORAGE_URL", "secret:STORAGE_LOCATION")
+    try:
+        assert storage.describe() == "secret:STORAGE_LOCATION"  # nothing resolved, nothing opened
+        storage.json.put("k", 1)
+        assert (tmp_path / "via-secret" / "json" / "k").exists()
+        storage.configure("secret:STORAGE_LOCATION")
+        assert storage.json.get("k") == 1
+    finally:
+        secrets.reset()
