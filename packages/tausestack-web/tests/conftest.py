@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,8 +32,13 @@ def auth_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAuth
 
 @pytest.fixture(autouse=True)
 def _reset_module_defaults() -> Iterator[None]:
-    """Tests must not leak a module default (auth, storage, cache, database) into the next one."""
+    """Tests must not leak a module default (auth, storage, cache, database) or the log handler
+    ``create_app`` installs into the next one."""
+    logger = logging.getLogger("tausestack")
+    handlers, level = list(logger.handlers), logger.level
     yield
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
     import importlib
 
     for name in ("auth", "storage", "cache", "database"):

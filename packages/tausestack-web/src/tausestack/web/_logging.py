@@ -20,11 +20,11 @@ _MARK = "_tausestack_web_handler"
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds ``record.request_id`` (the current request's ID, or ``None``)."""
+    """Adds ``record.request_id`` (the current request's ID, or ``-`` outside a request)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = current_request_id()
+            record.request_id = current_request_id() or "-"
         return True
 
 
@@ -41,7 +41,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         request_id = getattr(record, "request_id", None)
-        if request_id:
+        if request_id and request_id != "-":
             payload["request_id"] = request_id
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
@@ -51,6 +51,18 @@ class JsonFormatter(logging.Formatter):
         elif record.exc_text:
             payload["exception"] = record.exc_text
         return json.dumps(payload, default=str, ensure_ascii=False)
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time of each record (test runners swap it)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:  # StreamHandler.__init__ assigns it
+        pass
 
 
 def configure_logging(
@@ -68,7 +80,7 @@ def configure_logging(
     for existing in list(logger.handlers):
         if getattr(existing, _MARK, False):
             logger.removeHandler(existing)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler: logging.Handler = logging.StreamHandler(stream) if stream is not None else _StderrHandler()
     setattr(handler, _MARK, True)
     handler.addFilter(RedactingFilter())
     handler.addFilter(RequestIdFilter())
