@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import mimetypes
 import os
 import re
@@ -123,7 +124,7 @@ def _from_storage(ref: StorageKey) -> bytes:
     store = ref.storage
     if store is None:
         try:
-            from tausestack import storage as store
+            store = importlib.import_module("tausestack.storage")
         except ImportError:
             raise ConfigurationError(
                 "attachments from storage keys need tausestack-storage: pip install tausestack-storage"
