@@ -21,6 +21,8 @@ import json
 import pickle
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, ClassVar
 
 from tausestack.cache._errors import PayloadRejectedError, SerializationError
@@ -72,13 +74,21 @@ class JSONSerializer(Serializer):
     name = "json"
 
     def __init__(self) -> None:
-        self._encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        self._encode: Callable[[Any], str] = encoder.encode
+        if c_make_encoder is not None:
+            # the C encoder built once (JSONEncoder.encode builds one per call); no cycle
+            # markers: a cyclic value fails with RecursionError, reported like any other refusal
+            chunks = c_make_encoder(
+                None, encoder.default, encode_basestring, None, ":", ",", False, False, False
+            )
+            self._encode = lambda value: "".join(chunks(value, 0))
         self._decode = json.JSONDecoder().decode
 
     def dumps(self, value: Any) -> bytes:
         try:
-            return self._encoder.encode(value).encode()
-        except (TypeError, ValueError) as exc:
+            return self._encode(value).encode()
+        except (TypeError, ValueError, RecursionError) as exc:
             raise SerializationError(
                 f"cannot store a {type(value).__name__} as JSON ({exc}); convert it first "
                 "(for example model.model_dump()) or configure ?serializer=msgpack"
