@@ -9,7 +9,9 @@ batches; ratios are medians. Cases:
   layer (local backend, RS256) against plain FastAPI with a hand-written PyJWT dependency
   (``HTTPBearer`` + ``jwt.decode`` with the same public key, audience and issuer, in an ``async``
   dependency) on the same route, the same token. Throughput ratio, target >= 0.85.
-* the same TauseStack route against the plain FastAPI route with no auth at all (target >= 0.80).
+* the same TauseStack route against the plain FastAPI route with no auth at all, and against the
+  same TauseStack app with the route declared public (``routers.json`` ``disableAuth``): the cost
+  of the auth layer alone (target >= 0.80).
 * ``discovery of 200 routers``: ``create_app()`` on 200 ``app/apis/<name>/__init__.py`` modules,
   in a fresh interpreter each time (FastAPI already imported), against a hand-written loader that
   imports the same modules and calls ``include_router`` (Databutton's main.py). Target < 1 s.
@@ -242,8 +244,13 @@ def throughput(work: Path) -> list[tuple[str, float, float, float]]:
         (work / name).mkdir()
         (work / name / "main.py").write_text(textwrap.dedent(text))
 
+    public_dir = work / "ours-public"
+    shutil.copytree(ours_dir / "app", public_dir / "app")
+    (public_dir / "main.py").write_text(TAUSESTACK_MAIN)
+    (public_dir / "routers.json").write_text('{"routers": {"items": {"disableAuth": true}}}')
     servers = {
         "ours": Server("tausestack", ours_dir, _env(TAUSESTACK_AUTH_URL=f"local://{auth_dir}")),
+        "public": Server("tausestack public", public_dir, _env(TAUSESTACK_AUTH_URL=f"local://{auth_dir}")),
         "pyjwt": Server("fastapi+pyjwt", work / "pyjwt", _env(BENCH_PUBLIC_KEY=str(public_key))),
         "plain": Server("fastapi", work / "plain", _env()),
     }
@@ -251,7 +258,7 @@ def throughput(work: Path) -> list[tuple[str, float, float, float]]:
         for server in servers.values():
             server.wait("/healthz" if server is not servers["pyjwt"] else "/docs")
         requests = {"ours": _request("/api/items", token), "pyjwt": _request("/api/items", token),
-                    "plain": _request("/api/items", None)}  # fmt: skip
+                    "plain": _request("/api/items", None), "public": _request("/api/items", None)}  # fmt: skip
         rates: dict[str, list[float]] = {name: [] for name in servers}
         for name in servers:  # warm up
             asyncio.run(_load(servers[name].port, requests[name], 0.5))
@@ -265,9 +272,11 @@ def throughput(work: Path) -> list[tuple[str, float, float, float]]:
     ours = statistics.median(rates["ours"])
     pyjwt = statistics.median(rates["pyjwt"])
     plain = statistics.median(rates["plain"])
+    public = statistics.median(rates["public"])
     return [
         ("authenticated JSON route vs FastAPI + hand-written PyJWT dependency", ours, pyjwt, 0.85),
-        ("authenticated JSON route vs the same route without auth", ours, plain, 0.80),
+        ("authenticated JSON route vs the same route in plain FastAPI, no auth", ours, plain, 0.80),
+        ("authenticated JSON route vs the same TauseStack route declared public", ours, public, 0.80),
     ]
 
 
