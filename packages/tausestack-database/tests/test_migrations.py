@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import MetaData, inspect, text
 
+import tausestack.database as database_module
 from tausestack.core import ConfigurationError
 from tausestack.database import Database, migrations
 
@@ -100,6 +101,9 @@ def test_models_from_the_environment_and_no_models_refused(
     project: tuple[Database, str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db, module, table = project
+    # Other tests may have declared models on the shared tausestack.database.Base; this one needs
+    # a process with none, as a new project has.
+    monkeypatch.setattr(database_module.Base, "metadata", MetaData())
     with pytest.raises(ConfigurationError, match="no models"):
         migrations.revision("nothing", database=db)
     assert list(Path("migrations/versions").glob("*.py")) == []

@@ -8,8 +8,6 @@
 ...     return {"uid": user.uid}
 """
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
