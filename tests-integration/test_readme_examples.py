@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.workspace import load_packages
+from tools.workspace import ROOT, load_packages
 
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 # tausestack-cli's README opens with a shell session (init, pytest, run); that session is what
@@ -34,6 +34,17 @@ def test_readme_opens_with_a_runnable_example(name: str, tmp_path: Path) -> None
     readme = load_packages()[name].path / "README.md"
     code = first_python_block(readme)
     assert code is not None, f"{readme} has no ```python example"
+    _run_example(readme, code, tmp_path)
+
+
+def test_top_readme_examples_run(tmp_path: Path) -> None:
+    readme = ROOT / "README.md"
+    blocks = _BLOCK.findall(readme.read_text(encoding="utf-8"))
+    assert len(blocks) >= 2
+    _run_example(readme, "\n\n".join(blocks), tmp_path)
+
+
+def _run_example(readme: Path, code: str, tmp_path: Path) -> None:
     example = tmp_path / "readme_example.py"
     example.write_text(code, encoding="utf-8")
     env = {
