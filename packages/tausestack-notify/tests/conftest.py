@@ -32,6 +32,7 @@ class SMTPServer:
     port: int
     received: list[Any] = field(default_factory=list)
     logins: list[tuple[str, str]] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)
 
     def url(self, userinfo: str = "") -> str:
         at = f"{userinfo}@" if userinfo else ""
@@ -52,6 +53,14 @@ class _Handler:
         self.server.received.append(envelope)
         return "250 Message accepted"
 
+    async def handle_NOOP(self, server: Any, session: Any, envelope: Any, arg: str) -> str:
+        self.server.commands.append("NOOP")
+        return "250 OK"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        self.server.commands.append("QUIT")
+        return "221 Bye"
+
 
 class _Authenticator:
     def __init__(self, server: SMTPServer) -> None:
@@ -69,7 +78,7 @@ class _Authenticator:
         return AuthResult(success=(login, password) == ("mailer", "s3cret-pass"), handled=False)
 
 
-def _start(auth: bool) -> Iterator[SMTPServer]:
+def _start(auth: bool, *, stopped: bool = False) -> Iterator[SMTPServer]:
     try:
         from aiosmtpd.controller import Controller
     except ImportError:
@@ -80,6 +89,10 @@ def _start(auth: bool) -> Iterator[SMTPServer]:
         options = {"authenticator": _Authenticator(server), "auth_require_tls": False}
     controller = Controller(_Handler(server), hostname=server.host, port=server.port, **options)
     controller.start()
+    if stopped:
+        controller.stop()
+        yield server
+        return
     try:
         yield server
     finally:
@@ -96,3 +109,9 @@ def smtp_server() -> Iterator[SMTPServer]:
 def smtp_auth_server() -> Iterator[SMTPServer]:
     """A local SMTP server requiring LOGIN/PLAIN auth as mailer / s3cret-pass."""
     yield from _start(auth=True)
+
+
+@pytest.fixture
+def stopped_smtp_server() -> Iterator[SMTPServer]:
+    """An SMTP server (with auth) that was started and then stopped: nothing listens any more."""
+    yield from _start(auth=True, stopped=True)

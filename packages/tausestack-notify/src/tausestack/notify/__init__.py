@@ -134,7 +134,15 @@ async def aemail(
 
 
 def health() -> None:
-    """Check the default notifier's backend works (raises when it does not)."""
+    """Check the default notifier's backend really works (built from the environment if needed).
+
+    Returns None when healthy; raises :class:`~tausestack.core.BackendUnavailableError`,
+    :class:`~tausestack.core.AccessDeniedError` or :class:`~tausestack.core.ConfigurationError`
+    otherwise (see :meth:`Notifier.health`).
+
+    >>> notify.configure("file://.tausestack/mail")  # doctest: +SKIP
+    >>> notify.health()  # doctest: +SKIP
+    """
     _default.get().health()
 
 
@@ -144,14 +152,15 @@ async def ahealth() -> None:
 
 
 def close() -> None:
-    """Release the default notifier's connections if it was built."""
+    """Release the default notifier's connections if it was built (it stays configured)."""
     if _default.is_built:
         _default.get().close()
 
 
 async def aclose() -> None:
     """Async twin of :func:`close`."""
-    close()
+    if _default.is_built:
+        await _default.get().aclose()
 
 
 def describe() -> str:

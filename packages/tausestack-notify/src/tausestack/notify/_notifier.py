@@ -168,7 +168,15 @@ class Notifier:
         return await self._backend.asend(message)
 
     def health(self) -> None:
-        """Check the backend works (SMTP: connect and log in; SES: read the send quota)."""
+        """Check the backend really works; return None when it does.
+
+        console:// and memory:// are always healthy; file:// writes and removes a probe file;
+        smtp:// connects, logs in and says NOOP; ses:// reads the send quota. Raises
+        :class:`~tausestack.core.BackendUnavailableError`, :class:`~tausestack.core.AccessDeniedError`
+        or :class:`~tausestack.core.ConfigurationError`, never showing a password.
+
+        >>> Notifier("memory://").health()
+        """
         self._backend.health()
 
     async def ahealth(self) -> None:
@@ -176,12 +184,12 @@ class Notifier:
         await self._backend.ahealth()
 
     def close(self) -> None:
-        """Release the backend's connections, if any."""
+        """Release the backend's connections, if any; the notifier stays usable."""
         self._backend.close()
 
     async def aclose(self) -> None:
         """Async twin of :meth:`close`."""
-        self._backend.close()
+        await self._backend.aclose()
 
     def describe(self) -> str:
         """The backend as short redacted text (no password), without connecting."""

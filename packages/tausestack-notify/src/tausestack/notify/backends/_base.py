@@ -17,7 +17,8 @@ class EmailBackend(ABC):
     :meth:`send` delivers one validated :class:`OutgoingEmail` and returns an id for it (the
     provider's id where there is one, else the ``Message-ID``). It raises on failure (never
     returns False) and never falls back to another backend. ``default_from`` comes from the
-    URL's ``?from=``; ``needs_sender`` backends refuse to invent one.
+    URL's ``?from=``; ``needs_sender`` backends refuse to invent one. :meth:`health` checks
+    the backend really works; :meth:`close` releases what it holds open.
     """
 
     scheme: ClassVar[str]
@@ -34,17 +35,27 @@ class EmailBackend(ABC):
         """Async twin of :meth:`send` (a worker thread unless the backend overrides it)."""
         return await run_sync(self.send, message)
 
+    @abstractmethod
     def health(self) -> None:
-        """Raise :class:`~tausestack.core.BackendUnavailableError` unless the backend works."""
-        return
+        """Check the backend can deliver: return None when it can, raise when it cannot.
+
+        A cheap real round trip (SMTP: connect, log in, NOOP; SES: read the send quota; file:
+        write and remove a probe file). Raises :class:`~tausestack.core.BackendUnavailableError`
+        (unreachable, not writable), :class:`~tausestack.core.AccessDeniedError` (credentials
+        refused) or :class:`~tausestack.core.ConfigurationError`; never shows a password.
+        """
 
     async def ahealth(self) -> None:
-        """Async twin of :meth:`health`."""
+        """Async twin of :meth:`health` (a worker thread unless the backend overrides it)."""
         await run_sync(self.health)
 
     def close(self) -> None:
-        """Release connections, if any."""
+        """Release connections, if any; the backend stays usable (the next use reconnects)."""
         return
+
+    async def aclose(self) -> None:
+        """Async twin of :meth:`close` (closing never blocks on the network)."""
+        self.close()
 
     @abstractmethod
     def describe(self) -> str:

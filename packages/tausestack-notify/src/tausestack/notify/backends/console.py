@@ -56,5 +56,12 @@ class ConsoleEmailBackend(EmailBackend):
             stream.flush()
         return message.message_id
 
+    def health(self) -> None:
+        """Always healthy: printing needs nothing to be reachable."""
+        return
+
+    async def ahealth(self) -> None:
+        return
+
     def describe(self) -> str:
         return "console://"

@@ -45,5 +45,12 @@ class MemoryEmailBackend(EmailBackend):
         with self._lock:
             self.outbox.clear()
 
+    def health(self) -> None:
+        """Always healthy: the outbox is a list in this process."""
+        return
+
+    async def ahealth(self) -> None:
+        return
+
     def describe(self) -> str:
         return "memory://"

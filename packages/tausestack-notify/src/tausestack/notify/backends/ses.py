@@ -136,8 +136,21 @@ class SESEmailBackend(EmailBackend):
         return str(response["MessageId"])
 
     def health(self) -> None:
+        """Read the account's send quota (``GetSendQuota``): a signed round trip to SES.
+
+        Raises :class:`~tausestack.core.BackendUnavailableError` (endpoint unreachable, SES
+        failing), :class:`~tausestack.core.AccessDeniedError` (credentials refused) or
+        :class:`~tausestack.core.ConfigurationError` (no credentials, no region, no boto3).
+        """
         with self._errors():
             self.client.get_send_quota()
+
+    def close(self) -> None:
+        """Close the boto3 client's connection pool; the next use builds a new client."""
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
 
     def describe(self) -> str:
         return f"ses://?region={self.region}" if self.region else "ses://"

@@ -8,7 +8,8 @@
 * ``verify=false`` skips certificate checks (a local test server only).
 
 Credentials are only in the URL (which may be ``secret:NAME``); they never appear in
-``describe()``, reprs, logs or error messages. One connection per message.
+``describe()``, reprs, logs or error messages. One connection per message (so ``close()``
+has nothing to release); ``health()`` opens one more, logs in and says NOOP.
 """
 
 from __future__ import annotations
@@ -113,6 +114,12 @@ class SMTPEmailBackend(EmailBackend):
         except smtplib.SMTPAuthenticationError as exc:
             _quit(client)
             raise AccessDeniedError(f"the SMTP server {where} refused the login ({exc.smtp_code})") from None
+        except smtplib.SMTPNotSupportedError:
+            _quit(client)
+            raise ConfigurationError(
+                f"the SMTP URL {where} has credentials but the server does not offer AUTH "
+                "(remove user:password from the URL, or use the server's submission port)"
+            ) from None
         except (OSError, smtplib.SMTPException) as exc:
             _quit(client)
             raise BackendUnavailableError(f"the SMTP session with {where} failed: {_safe(exc)}") from None
@@ -152,15 +159,26 @@ class SMTPEmailBackend(EmailBackend):
         return message.message_id
 
     def health(self) -> None:
+        """Connect, EHLO, STARTTLS and log in as configured, NOOP, QUIT.
+
+        Raises :class:`~tausestack.core.BackendUnavailableError` (server down, refusing the
+        connection, or not answering NOOP with 250), :class:`~tausestack.core.AccessDeniedError`
+        (login refused; the message never shows the password) or
+        :class:`~tausestack.core.ConfigurationError` (STARTTLS or AUTH asked for, not offered).
+        """
         client = self._connect()
         try:
-            client.noop()
+            code, answer = client.noop()
         except (OSError, smtplib.SMTPException) as exc:
             raise BackendUnavailableError(
                 f"the SMTP server {self.describe()} failed NOOP: {_safe(exc)}"
             ) from None
         finally:
             _quit(client)
+        if code != 250:
+            raise BackendUnavailableError(
+                f"the SMTP server {self.describe()} answered NOOP with {_reason((code, answer))}"
+            )
 
     def describe(self) -> str:
         user = f"{self._username}:***@" if self._username else ""
