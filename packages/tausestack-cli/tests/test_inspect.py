@@ -101,3 +101,73 @@ def test_doctor_reports_a_broken_app(runner: CliRunner, project: Path) -> None:
     assert result.exit_code == 1
     assert "✗ app" in result.output
     assert "broken" in result.output
+
+
+def test_doctor_checks_notify_health(runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(app, ["doctor", "--app-dir", str(project)])
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "notify" in line)
+    assert "ok" in row
+    assert "console://" in row
+
+
+def test_doctor_reports_an_unreachable_smtp_server(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tausestack.core.testing import free_port
+
+    monkeypatch.setenv(
+        "TAUSESTACK_NOTIFY_URL", f"smtp://mailer:m4il-s3cret@127.0.0.1:{free_port()}?timeout=5s"
+    )
+    result = runner.invoke(app, ["doctor", "--app-dir", str(project)])
+    assert result.exit_code == 1, result.output
+    assert "✗ notify" in result.output
+    assert "cannot connect" in result.output
+    assert "TAUSESTACK_NOTIFY_URL" in result.output
+    assert "m4il-s3cret" not in result.output
+    assert "✗ storage" not in result.output  # only notify failed
+
+
+def test_doctor_reports_refused_smtp_credentials(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    try:
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
+    except ImportError:
+        from tausestack.core.testing import service_missing
+
+        service_missing("aiosmtpd is not installed, so the SMTP doctor test cannot run")
+    from tausestack.core.testing import free_port
+
+    def refuse(*args: object) -> AuthResult:
+        return AuthResult(success=False, handled=False)
+
+    port = free_port()
+    controller = Controller(
+        object(), hostname="127.0.0.1", port=port, authenticator=refuse, auth_require_tls=False
+    )
+    controller.start()
+    try:
+        monkeypatch.setenv("TAUSESTACK_NOTIFY_URL", f"smtp://mailer:wr0ng-s3cret@127.0.0.1:{port}?timeout=5s")
+        result = runner.invoke(app, ["doctor", "--app-dir", str(project)])
+    finally:
+        controller.stop()
+    assert result.exit_code == 1, result.output
+    assert "✗ notify" in result.output
+    assert "refused the login" in result.output
+    assert "credentials" in result.output
+    assert "wr0ng-s3cret" not in result.output
+
+
+def test_doctor_reports_an_unwritable_mail_directory(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "blocker").write_text("a regular file")
+    monkeypatch.setenv("TAUSESTACK_NOTIFY_URL", "file://blocker/mail")
+    result = runner.invoke(app, ["doctor", "--app-dir", str(project)])
+    assert result.exit_code == 1, result.output
+    assert "✗ notify" in result.output
+    assert "Not a directory" in result.output
+    assert "writable" in result.output
+    assert (project / "blocker").read_text() == "a regular file"

@@ -97,6 +97,8 @@ def _module_check(report: ModuleReport) -> Check:
     message, hint = describe_error(error)
     if isinstance(error, TimeoutError):
         hint = f"is the service behind {report.backend} up and reachable? (or change {report.variable})"
+    elif isinstance(error, ConnectionError) and str(report.backend).startswith("file://"):
+        hint = f"make the directory of {report.backend} writable, or point {report.variable} elsewhere"
     elif isinstance(error, ConnectionError):
         hint = f"start the service behind {report.backend}, or point {report.variable} at a running one"
     else:

@@ -84,7 +84,9 @@ class FileEmailBackend(EmailBackend):
                 os.close(fd)
                 os.unlink(probe_file)
         except OSError as exc:
-            reason = f"{exc.strerror}: {exc.filename}" if exc.strerror and exc.filename else str(exc)
+            reason = exc.strerror or str(exc)
+            if exc.strerror and exc.filename and Path(exc.filename) != self.directory:
+                reason = f"{reason} ({exc.filename})"
             raise BackendUnavailableError(
                 f"the mail directory {self.directory} cannot be written: {reason}"
             ) from None
