@@ -38,6 +38,11 @@ def _value_1kib() -> dict[str, object]:
     return value
 
 
+def _dumps(value: object) -> bytes:
+    """What storage.json.put writes: compact UTF-8 JSON, NaN refused."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
 def bench_local_json(workdir: Path) -> list[Result]:
     from tausestack.storage import Storage
 
@@ -51,7 +56,7 @@ def bench_local_json(workdir: Path) -> list[Result]:
         path = raw_dir / "key"
         tmp = raw_dir / f".key.tmp{os.getpid()}"
         with open(tmp, "wb") as file:
-            file.write(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+            file.write(_dumps(value))
             file.flush()
             if sync:
                 os.fsync(file.fileno())
@@ -98,8 +103,9 @@ def bench_local_json(workdir: Path) -> list[Result]:
     fs.makedirs(str(workdir / "fsspec"), exist_ok=True)
 
     def fsspec_put_get() -> object:
+        # the same encoding as ours (compact, UTF-8, NaN refused) and the same decoding
         with fs.open(fs_path, "wb") as file:
-            file.write(json.dumps(value).encode())
+            file.write(_dumps(value))
         with fs.open(fs_path, "rb") as file:
             return json.loads(file.read())
 

@@ -108,3 +108,24 @@ def test_sanitize_key_gives_a_valid_key_or_a_clear_error(text: str) -> None:
     except InvalidKeyError:
         return
     assert validate_key(key) == key
+
+
+def _reference_rule(key: str) -> bool:
+    """The documented rule, spelled out independently of the module's single-pattern fast path."""
+    allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+    if not key or len(key.encode()) > 1024:
+        return False
+    return all(
+        segment and set(segment) <= allowed and segment not in (".", "..") and len(segment) <= 200
+        for segment in key.split("/")
+    )
+
+
+@given(st.text(alphabet="ab._-/\\ \x00é", max_size=12) | st.text(alphabet="a/.", min_size=195, max_size=420))
+def test_validate_key_matches_the_documented_rule(key: str) -> None:
+    try:
+        validate_key(key)
+    except InvalidKeyError:
+        assert not _reference_rule(key)
+    else:
+        assert _reference_rule(key)

@@ -99,3 +99,54 @@ def test_os_errors_map_to_the_core_hierarchy() -> None:
     assert isinstance(_error(FileNotFoundError(2, "No such file"), "k"), ObjectNotFoundError)
     assert isinstance(_error(IsADirectoryError(21, "Is a directory"), "k"), ObjectNotFoundError)
     assert isinstance(_error(OSError(28, "No space left on device"), "k"), BackendUnavailableError)
+
+
+def test_a_leftover_temporary_name_from_a_reused_pid_is_skipped(tmp_path: Path) -> None:
+    from tausestack.storage.backends import local
+
+    backend = LocalStorageBackend(tmp_path, fsync=False)
+    backend.write("json/k", b"1")
+    # the next temporary name this thread will pick, already taken by a killed writer
+    taken = local._temp_name(backend._path("json/k"))
+    number = int(taken.rsplit("-", 1)[1])
+    for ahead in range(number + 1, number + 4):
+        Path(f"{taken.rsplit('-', 1)[0]}-{ahead}").write_bytes(b"stale")
+    backend.write("json/k", b"2")
+    assert backend.read("json/k") == b"2"
+    assert sorted(name for name in os.listdir(tmp_path / "json") if "~tmp" not in name) == ["k"]
+
+
+def test_large_objects_round_trip_past_the_first_read(tmp_path: Path) -> None:
+    backend = LocalStorageBackend(tmp_path, fsync=False)
+    for size in (0, 65_535, 65_536, 65_537, 3 * 1024 * 1024 + 7):
+        data = os.urandom(size)
+        backend.write("binary/big", data)
+        assert backend.read("binary/big") == data
+
+
+def test_a_failed_write_leaves_no_temporary_file_and_the_old_value(tmp_path: Path) -> None:
+    backend = LocalStorageBackend(tmp_path, fsync=False)
+    backend.write("binary/k", b"old")
+    with pytest.raises(TypeError):
+        backend.write("binary/k", "not bytes")  # type: ignore[arg-type]
+    assert os.listdir(tmp_path / "binary") == ["k"]
+    assert backend.read("binary/k") == b"old"
+
+
+def test_reading_a_folder_is_not_found(tmp_path: Path) -> None:
+    from tausestack.core import ObjectNotFoundError
+
+    store = Storage(f"file://{tmp_path}")
+    store.json.put("dir/k", 1)
+    with pytest.raises(ObjectNotFoundError):
+        store.backend.read("json/dir")
+
+
+def test_writing_without_metadata_clears_an_old_sidecar(tmp_path: Path) -> None:
+    store = Storage(f"file://{tmp_path}?fsync=false")
+    store.binary.put("f.bin", b"1", content_type="image/png", metadata={"a": "b"})
+    assert store.binary.info("f.bin").metadata == {"a": "b"}
+    store.binary.put("f.bin", b"2")
+    info = store.binary.info("f.bin")
+    assert (info.metadata, info.content_type) == ({}, "application/octet-stream")
+    assert not (tmp_path / "binary" / "f.bin~meta").exists()

@@ -17,6 +17,10 @@ __all__ = ["MAX_KEY_BYTES", "MAX_SEGMENT_BYTES", "validate_key", "validate_prefi
 MAX_KEY_BYTES = 1024
 MAX_SEGMENT_BYTES = 200
 
+# The whole rule in one pattern (segments of 1-200 allowed characters, none "." or ".."), so a
+# valid key costs a single match; _KEY and the checks below explain why an invalid one is refused.
+_VALID_SEGMENT = rf"(?!\.\.?(?:/|\Z))[A-Za-z0-9._-]{{1,{MAX_SEGMENT_BYTES}}}"
+_VALID = re.compile(rf"{_VALID_SEGMENT}(?:/{_VALID_SEGMENT})*")
 _KEY = re.compile(r"[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*")
 _PREFIX = re.compile(r"(?:[A-Za-z0-9._-]+/)*[A-Za-z0-9._-]*")
 _BAD_RUN = re.compile(r"[^A-Za-z0-9._-]+")
@@ -35,6 +39,8 @@ def validate_key(key: object) -> str:
     >>> validate_key("reports/2024/q1.json")
     'reports/2024/q1.json'
     """
+    if isinstance(key, str) and len(key) <= MAX_KEY_BYTES and _VALID.fullmatch(key) is not None:
+        return key
     if not isinstance(key, str):
         raise InvalidKeyError(f"a storage key must be a str, not {type(key).__name__}")
     if _KEY.fullmatch(key) is None:

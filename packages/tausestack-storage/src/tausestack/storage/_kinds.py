@@ -25,6 +25,9 @@ class _Missing:
 
 MISSING: Final[Any] = _Missing()
 
+# Built once: json.dumps() with options builds a new encoder on every call.
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
 
 class StorageKind:
     """What every kind shares: ``delete``, ``exists``, ``list`` and the missing-key rule."""
@@ -102,7 +105,7 @@ class JsonStorage(StorageKind):
         JSON-serialisable (sets, bytes, NaN...)."""
         object_key = self._object_key(key)
         try:
-            data = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+            data = _ENCODER.encode(value).encode()
         except (TypeError, ValueError) as exc:
             raise InvalidInputError(
                 f"storage.json.put({key!r}): the value is not JSON-serialisable: {exc}"

@@ -13,8 +13,10 @@ raises :class:`~tausestack.core.ConflictError`. Nothing is created until the fir
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +35,20 @@ __all__ = ["LocalStorageBackend"]
 
 _META_SUFFIX = "~meta"
 _TMP_MARK = ".~tmp"
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_OPEN_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_FIRST_READ = 64 * 1024  # one read() returns a small object whole; bigger ones read on to EOF
+_counter = itertools.count()
+_pid = os.getpid()
+
+
+def _after_fork() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
 
 
 class LocalStorageBackend(StorageBackend):
@@ -68,10 +84,19 @@ class LocalStorageBackend(StorageBackend):
 
     def read(self, key: str) -> bytes:
         try:
-            with open(self._path(key), "rb") as file:
-                return file.read()
+            fd = os.open(self._path(key), _OPEN_READ)
         except OSError as exc:
             raise _error(exc, key) from None
+        try:
+            # A key's file is never modified in place (writes replace it), so a short read is EOF.
+            data = os.read(fd, _FIRST_READ)
+            if len(data) == _FIRST_READ:
+                data = _read_rest(fd, data)
+            return data
+        except OSError as exc:
+            raise _error(exc, key) from None
+        finally:
+            os.close(fd)
 
     def open_read(self, key: str) -> IO[bytes]:
         try:
@@ -146,13 +171,15 @@ class LocalStorageBackend(StorageBackend):
         content_type: str | None = None,
         metadata: Mapping[str, str] | None = None,
     ) -> None:
-        file = self._open_atomic(key, content_type, metadata)
+        path = self._path(key)
+        meta = _meta(key, content_type, metadata) if content_type or metadata else None
         try:
-            file.write(data)
-        except BaseException:
-            file.abort()
-            raise
-        file.close()
+            tmp = _write_new(path, data, self.fsync)
+        except (FileExistsError, NotADirectoryError):
+            raise _conflict(key) from None
+        except OSError as exc:
+            raise _error(exc, key) from None
+        _commit(tmp, path, key, meta, self.fsync)
 
     def open_write(
         self, key: str, *, content_type: str | None = None, metadata: Mapping[str, str] | None = None
@@ -162,11 +189,7 @@ class LocalStorageBackend(StorageBackend):
     def _open_atomic(
         self, key: str, content_type: str | None, metadata: Mapping[str, str] | None
     ) -> _AtomicFile:
-        meta: dict[str, Any] = {}
-        if content_type and content_type != default_content_type(key):
-            meta["content_type"] = content_type
-        if metadata:
-            meta["metadata"] = dict(metadata)
+        meta = _meta(key, content_type, metadata) if content_type or metadata else None
         try:
             return _AtomicFile(self._path(key), key, fsync=self.fsync, meta=meta)
         except (FileExistsError, NotADirectoryError):
@@ -209,20 +232,14 @@ class LocalStorageBackend(StorageBackend):
 class _AtomicFile:
     """A temporary file that replaces ``path`` on ``close()`` (or vanishes on abort)."""
 
-    def __init__(self, path: str, key: str, *, fsync: bool, meta: dict[str, Any]) -> None:
+    def __init__(self, path: str, key: str, *, fsync: bool, meta: dict[str, Any] | None) -> None:
         self._path = path
         self._key = key
         self._fsync = fsync
         self._meta = meta
-        directory, _, name = path.rpartition(os.sep)
-        self._dir = directory
-        self._tmp = f"{directory}{os.sep}.{name}{_TMP_MARK}{os.urandom(6).hex()}"
         self._done = True  # until the file exists
-        try:
-            self._file = open(self._tmp, "xb")  # noqa: SIM115 - closed by close()/abort()
-        except FileNotFoundError:
-            os.makedirs(directory, exist_ok=True)
-            self._file = open(self._tmp, "xb")  # noqa: SIM115
+        fd, self._tmp = _create_temp(path)
+        self._file = open(fd, "wb", closefd=True)  # noqa: SIM115 - closed by close()/abort()
         self._done = False
 
     # the file protocol pyarrow, shutil and users need
@@ -272,22 +289,10 @@ class _AtomicFile:
             if self._fsync:
                 os.fsync(self._file.fileno())
             self._file.close()
-            os.replace(self._tmp, self._path)
-        except IsADirectoryError:
-            self._discard()
-            raise _conflict(self._key) from None
         except BaseException:
             self._discard()
             raise
-        meta_path = self._path + _META_SUFFIX
-        if self._meta:
-            with _AtomicFile(meta_path, self._key, fsync=self._fsync, meta={}) as meta_file:
-                meta_file.write(json.dumps(self._meta).encode())
-        else:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(meta_path)
-        if self._fsync:
-            _fsync_dir(self._dir)
+        _commit(self._tmp, self._path, self._key, self._meta, self._fsync)
 
     def abort(self) -> None:
         """Drop what was written; the old value (if any) stays."""
@@ -297,8 +302,7 @@ class _AtomicFile:
 
     def _discard(self) -> None:
         self._file.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self._tmp)
+        _unlink_quietly(self._tmp)
 
     def __enter__(self) -> _AtomicFile:
         return self
@@ -312,6 +316,90 @@ class _AtomicFile:
     def __del__(self) -> None:
         if not getattr(self, "_done", True):
             self.abort()
+
+
+def _meta(key: str, content_type: str | None, metadata: Mapping[str, str] | None) -> dict[str, Any] | None:
+    meta: dict[str, Any] = {}
+    if content_type and content_type != default_content_type(key):
+        meta["content_type"] = content_type
+    if metadata:
+        meta["metadata"] = dict(metadata)
+    return meta or None
+
+
+def _temp_name(path: str) -> str:
+    # Unique per process, thread and write without asking the kernel for randomness; a name left by
+    # a killed writer whose pid came back makes O_EXCL fail, and _create_temp then adds random bytes.
+    directory, _, name = path.rpartition(os.sep)
+    return f"{directory}{os.sep}.{name}{_TMP_MARK}{_pid}-{threading.get_ident()}-{next(_counter)}"
+
+
+def _create_temp(path: str) -> tuple[int, str]:
+    """Create a new temporary file beside ``path``: (descriptor, name). Folders are made on demand."""
+    tmp = _temp_name(path)
+    try:
+        return os.open(tmp, _CREATE, 0o666), tmp
+    except FileNotFoundError:
+        os.makedirs(path.rpartition(os.sep)[0], exist_ok=True)  # FileExistsError: a key is in the way
+    except FileExistsError:
+        tmp += os.urandom(6).hex()
+    return os.open(tmp, _CREATE, 0o666), tmp
+
+
+def _write_new(path: str, data: bytes, fsync: bool) -> str:
+    """Write ``data`` to a new temporary file beside ``path`` (flushed to disk when ``fsync``)."""
+    fd, tmp = _create_temp(path)
+    try:
+        written = os.write(fd, data)
+        if written < len(data):
+            view = memoryview(data)
+            while written < len(view):
+                written += os.write(fd, view[written:])
+        if fsync:
+            os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        _unlink_quietly(tmp)
+        raise
+    os.close(fd)
+    return tmp
+
+
+def _commit(tmp: str, path: str, key: str, meta: dict[str, Any] | None, fsync: bool) -> None:
+    """Rename the finished temporary file over ``path``, then bring its metadata sidecar in line."""
+    try:
+        os.replace(tmp, path)
+    except BaseException as exc:
+        _unlink_quietly(tmp)
+        if isinstance(exc, IsADirectoryError):
+            raise _conflict(key) from None
+        if isinstance(exc, OSError):
+            raise _error(exc, key) from None
+        raise
+    meta_path = path + _META_SUFFIX
+    if meta:
+        _commit(_write_new(meta_path, json.dumps(meta).encode(), fsync), meta_path, key, None, False)
+    else:
+        # A failed unlink costs about a microsecond; knowing without it would need a cache other
+        # processes writing the same folder cannot invalidate.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(meta_path)
+    if fsync:
+        _fsync_dir(path.rpartition(os.sep)[0])
+
+
+def _unlink_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _read_rest(fd: int, first: bytes) -> bytes:
+    chunks = [first]
+    size = max(os.fstat(fd).st_size - len(first), 0) + 1
+    while chunk := os.read(fd, min(size, 1 << 30)):
+        chunks.append(chunk)
+        size = _FIRST_READ
+    return b"".join(chunks)
 
 
 def _fsync_dir(directory: str) -> None:
