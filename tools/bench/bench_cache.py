@@ -139,7 +139,7 @@ def redis_cases() -> None:
         compare(
             "redis get vs raw get + json.loads",
             ours=lambda: cache.get("user:42"),
-            raw=lambda: loads(raw.get("bench:raw:user:42")),
+            raw=lambda: loads(raw.get("bench:raw:user:42")),  # type: ignore[arg-type]
             number=200,
             batches=31,
         )
