@@ -277,3 +277,25 @@ def test_an_unreachable_auth_backend_is_503_on_protected_routes(make_project: An
     headers = {"Authorization": "Bearer abc.def.ghi"}
     assert client.get("/api/plain", headers=headers).status_code == 503
     assert client.get("/api/items", headers=headers).status_code == 200
+
+
+def test_cached_rules_still_refuse_after_traffic(app: Any, auth_backend: Any) -> None:
+    """Each route's rule is resolved once and cached: repeated requests keep every decision."""
+    client = TestClient(app)
+    ada = token(auth_backend, "ada@example.com")
+    admin = token(auth_backend, "root@example.com", roles=("admin",))
+    for _ in range(3):  # the second and third rounds take the cached paths
+        assert client.get("/api/plain", headers=ada).status_code == 200
+        assert client.get("/api/plain").status_code == 401
+        assert client.get("/api/plain", headers={"Authorization": "Bearer forged"}).status_code == 401
+        assert client.delete("/api/items", headers=ada).status_code == 403
+        assert client.delete("/api/items", headers=admin).status_code == 200
+        assert client.get("/api/items").status_code == 200
+        assert client.get("/healthz").status_code == 200
+
+    @app.get("/later")  # added after the rules above were cached
+    def later() -> dict[str, bool]:
+        return {"later": True}
+
+    assert client.get("/later").status_code == 401
+    assert client.get("/later", headers=ada).status_code == 200

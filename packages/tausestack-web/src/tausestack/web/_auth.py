@@ -8,14 +8,18 @@ authenticated with roles.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException, WebSocketException, status
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tausestack.core import AuthenticationError, BackendUnavailableError, get_logger
+from tausestack.web._declarations import AuthRequirement
 from tausestack.web._state import WebState
+
+if TYPE_CHECKING:
+    from tausestack.auth import User
 
 __all__ = ["AuthenticationMiddleware", "make_enforcer", "AUTH_ERROR_KEY"]
 
@@ -36,6 +40,7 @@ class AuthenticationMiddleware:
     def __init__(self, app: ASGIApp, *, state: WebState) -> None:
         self.app = app
         self.state = state
+        self._backend = state.backend
         from tausestack.auth import extract_token
 
         self._extract = extract_token
@@ -45,12 +50,16 @@ class AuthenticationMiddleware:
         if kind != "http" and kind != "websocket":
             await self.app(scope, receive, send)
             return
-        request_state: dict[str, Any] = scope.setdefault("state", {})
+        request_state: dict[str, Any] | None = scope.get("state")
+        if request_state is None:
+            request_state = scope["state"] = {}
         user = None
         token = _bearer_header(scope) or self._extract(HTTPConnection(scope))
         if token:
             try:
-                user = await self.state.backend().averify_token(token)
+                # A token seen before is answered from the backend's verified-token cache
+                # without suspending: no thread hop on the hot path.
+                user = await self._backend().averify_token(token)
             except AuthenticationError as exc:
                 request_state[AUTH_ERROR_KEY] = "invalid"
                 _log.debug("token refused: %s", exc)
@@ -84,31 +93,44 @@ def _refuse(scope: Scope, code: int, detail: str, headers: dict[str, str] | None
 
 
 def make_enforcer(state: WebState) -> Any:
-    """The app-wide dependency that applies each route's auth rule (401, 403 or 503)."""
+    """The app-wide dependency that applies each route's auth rule (401, 403 or 503).
+
+    The rule of a route is resolved once per endpoint (at its first request, so routes added
+    after ``create_app`` are covered) and cached; a request whose user the middleware already
+    verified costs a dictionary look-up and two comparisons.
+    """
+    requirement = state.requirement
 
     async def enforce_route_auth(connection: HTTPConnection) -> None:
         scope = connection.scope
-        rule = state.requirement(scope.get("endpoint"))
+        rule = requirement(scope.get("endpoint"))
         if rule.public:
             return
         request_state = scope.get("state") or {}
         user = request_state.get("user")
-        if user is None:
-            reason = request_state.get(AUTH_ERROR_KEY)
-            if reason == "unavailable":
-                raise _refuse(scope, status.HTTP_503_SERVICE_UNAVAILABLE, "Authentication is unavailable")
-            if reason == "invalid":
-                raise _refuse(
-                    scope,
-                    status.HTTP_401_UNAUTHORIZED,
-                    "Invalid or expired credentials",
-                    {"WWW-Authenticate": 'Bearer error="invalid_token"'},
-                )
-            raise _refuse(
-                scope, status.HTTP_401_UNAUTHORIZED, "Not authenticated", {"WWW-Authenticate": "Bearer"}
-            )
-        if rule.roles and not user.has_roles(*rule.roles):
-            missing = ", ".join(role for role in rule.roles if role not in user.roles)
-            raise _refuse(scope, status.HTTP_403_FORBIDDEN, f"Missing required role(s): {missing}")
+        if user is not None and not rule.roles:
+            return
+        _deny(scope, rule, user, request_state)
 
     return enforce_route_auth
+
+
+def _deny(scope: Scope, rule: AuthRequirement, user: User | None, request_state: dict[str, Any]) -> None:
+    """Raise the refusal for a protected route: no user (401/503) or a missing role (403)."""
+    if user is None:
+        reason = request_state.get(AUTH_ERROR_KEY)
+        if reason == "unavailable":
+            raise _refuse(scope, status.HTTP_503_SERVICE_UNAVAILABLE, "Authentication is unavailable")
+        if reason == "invalid":
+            raise _refuse(
+                scope,
+                status.HTTP_401_UNAUTHORIZED,
+                "Invalid or expired credentials",
+                {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        raise _refuse(
+            scope, status.HTTP_401_UNAUTHORIZED, "Not authenticated", {"WWW-Authenticate": "Bearer"}
+        )
+    if not user.has_roles(*rule.roles):
+        missing = ", ".join(role for role in rule.roles if role not in user.roles)
+        raise _refuse(scope, status.HTTP_403_FORBIDDEN, f"Missing required role(s): {missing}")

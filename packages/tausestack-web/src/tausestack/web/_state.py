@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -82,10 +84,15 @@ class WebState:
         self._cache.clear()
 
 
-def _default_backend() -> AuthBackend:
-    from tausestack.auth import get_backend
+@functools.cache
+def _auth_module() -> Any:
+    """``tausestack.auth``, imported on first use (not at import time) and then kept."""
+    return importlib.import_module("tausestack.auth")
 
-    return get_backend()
+
+def _default_backend() -> AuthBackend:
+    backend: AuthBackend = _auth_module().get_backend()
+    return backend
 
 
 def _dependency_roles(dependencies: tuple[Any, ...]) -> list[str]:
