@@ -102,12 +102,12 @@ def test_os_errors_map_to_the_core_hierarchy() -> None:
 
 
 def test_a_leftover_temporary_name_from_a_reused_pid_is_skipped(tmp_path: Path) -> None:
-    from tausestack.storage.backends import local
+    from tausestack.storage.backends import _local_io
 
     backend = LocalStorageBackend(tmp_path, fsync=False)
     backend.write("json/k", b"1")
     # the next temporary name this thread will pick, already taken by a killed writer
-    taken = local._temp_name(backend._path("json/k"))
+    taken = _local_io._temp_name(backend._path("json/k"))
     number = int(taken.rsplit("-", 1)[1])
     for ahead in range(number + 1, number + 4):
         Path(f"{taken.rsplit('-', 1)[0]}-{ahead}").write_bytes(b"stale")

@@ -13,10 +13,8 @@ raises :class:`~tausestack.core.ConflictError`. Nothing is created until the fir
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import os
-import threading
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,25 +28,20 @@ from tausestack.core import (
     ObjectNotFoundError,
 )
 from tausestack.storage._backend import ObjectInfo, StorageBackend, StorageEntry, default_content_type
+from tausestack.storage.backends._local_io import (
+    FIRST_READ,
+    OPEN_READ,
+    TMP_MARK,
+    create_temp,
+    fsync_dir,
+    read_rest,
+    unlink_quietly,
+    write_new,
+)
 
 __all__ = ["LocalStorageBackend"]
 
 _META_SUFFIX = "~meta"
-_TMP_MARK = ".~tmp"
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-_OPEN_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-_FIRST_READ = 64 * 1024  # one read() returns a small object whole; bigger ones read on to EOF
-_counter = itertools.count()
-_pid = os.getpid()
-
-
-def _after_fork() -> None:
-    global _pid
-    _pid = os.getpid()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork)
 
 
 class LocalStorageBackend(StorageBackend):
@@ -84,14 +77,14 @@ class LocalStorageBackend(StorageBackend):
 
     def read(self, key: str) -> bytes:
         try:
-            fd = os.open(self._path(key), _OPEN_READ)
+            fd = os.open(self._path(key), OPEN_READ)
         except OSError as exc:
             raise _error(exc, key) from None
         try:
             # A key's file is never modified in place (writes replace it), so a short read is EOF.
-            data = os.read(fd, _FIRST_READ)
-            if len(data) == _FIRST_READ:
-                data = _read_rest(fd, data)
+            data = os.read(fd, FIRST_READ)
+            if len(data) == FIRST_READ:
+                data = read_rest(fd, data)
             return data
         except OSError as exc:
             raise _error(exc, key) from None
@@ -147,7 +140,7 @@ class LocalStorageBackend(StorageBackend):
         names = {item.name for item in items}
         for item in items:
             name = item.name
-            if _TMP_MARK in name or name.endswith(_META_SUFFIX):
+            if TMP_MARK in name or name.endswith(_META_SUFFIX):
                 continue
             key = f"{key_dir}/{name}" if key_dir else name
             if item.is_dir(follow_symlinks=False):
@@ -174,7 +167,7 @@ class LocalStorageBackend(StorageBackend):
         path = self._path(key)
         meta = _meta(key, content_type, metadata) if content_type or metadata else None
         try:
-            tmp = _write_new(path, data, self.fsync)
+            tmp = write_new(path, data, self.fsync)
         except (FileExistsError, NotADirectoryError):
             raise _conflict(key) from None
         except OSError as exc:
@@ -238,7 +231,7 @@ class _AtomicFile:
         self._fsync = fsync
         self._meta = meta
         self._done = True  # until the file exists
-        fd, self._tmp = _create_temp(path)
+        fd, self._tmp = create_temp(path)
         self._file = open(fd, "wb", closefd=True)  # noqa: SIM115 - closed by close()/abort()
         self._done = False
 
@@ -302,7 +295,7 @@ class _AtomicFile:
 
     def _discard(self) -> None:
         self._file.close()
-        _unlink_quietly(self._tmp)
+        unlink_quietly(self._tmp)
 
     def __enter__(self) -> _AtomicFile:
         return self
@@ -327,50 +320,12 @@ def _meta(key: str, content_type: str | None, metadata: Mapping[str, str] | None
     return meta or None
 
 
-def _temp_name(path: str) -> str:
-    # Unique per process, thread and write without asking the kernel for randomness; a name left by
-    # a killed writer whose pid came back makes O_EXCL fail, and _create_temp then adds random bytes.
-    directory, _, name = path.rpartition(os.sep)
-    return f"{directory}{os.sep}.{name}{_TMP_MARK}{_pid}-{threading.get_ident()}-{next(_counter)}"
-
-
-def _create_temp(path: str) -> tuple[int, str]:
-    """Create a new temporary file beside ``path``: (descriptor, name). Folders are made on demand."""
-    tmp = _temp_name(path)
-    try:
-        return os.open(tmp, _CREATE, 0o666), tmp
-    except FileNotFoundError:
-        os.makedirs(path.rpartition(os.sep)[0], exist_ok=True)  # FileExistsError: a key is in the way
-    except FileExistsError:
-        tmp += os.urandom(6).hex()
-    return os.open(tmp, _CREATE, 0o666), tmp
-
-
-def _write_new(path: str, data: bytes, fsync: bool) -> str:
-    """Write ``data`` to a new temporary file beside ``path`` (flushed to disk when ``fsync``)."""
-    fd, tmp = _create_temp(path)
-    try:
-        written = os.write(fd, data)
-        if written < len(data):
-            view = memoryview(data)
-            while written < len(view):
-                written += os.write(fd, view[written:])
-        if fsync:
-            os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        _unlink_quietly(tmp)
-        raise
-    os.close(fd)
-    return tmp
-
-
 def _commit(tmp: str, path: str, key: str, meta: dict[str, Any] | None, fsync: bool) -> None:
     """Rename the finished temporary file over ``path``, then bring its metadata sidecar in line."""
     try:
         os.replace(tmp, path)
     except BaseException as exc:
-        _unlink_quietly(tmp)
+        unlink_quietly(tmp)
         if isinstance(exc, IsADirectoryError):
             raise _conflict(key) from None
         if isinstance(exc, OSError):
@@ -378,41 +333,14 @@ def _commit(tmp: str, path: str, key: str, meta: dict[str, Any] | None, fsync: b
         raise
     meta_path = path + _META_SUFFIX
     if meta:
-        _commit(_write_new(meta_path, json.dumps(meta).encode(), fsync), meta_path, key, None, False)
+        _commit(write_new(meta_path, json.dumps(meta).encode(), fsync), meta_path, key, None, False)
     else:
         # A failed unlink costs about a microsecond; knowing without it would need a cache other
         # processes writing the same folder cannot invalidate.
         with contextlib.suppress(FileNotFoundError):
             os.unlink(meta_path)
     if fsync:
-        _fsync_dir(path.rpartition(os.sep)[0])
-
-
-def _unlink_quietly(path: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-
-
-def _read_rest(fd: int, first: bytes) -> bytes:
-    chunks = [first]
-    size = max(os.fstat(fd).st_size - len(first), 0) + 1
-    while chunk := os.read(fd, min(size, 1 << 30)):
-        chunks.append(chunk)
-        size = _FIRST_READ
-    return b"".join(chunks)
-
-
-def _fsync_dir(directory: str) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        fsync_dir(path.rpartition(os.sep)[0])
 
 
 def _conflict(key: str) -> ConflictError:
