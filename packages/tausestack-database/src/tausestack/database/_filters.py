@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import BindParameter, ColumnElement, and_, false, or_
 from sqlalchemy.sql import ClauseElement
 
 from tausestack.database._errors import InvalidQueryError
@@ -43,6 +43,7 @@ __all__ = [
     "order_clause",
     "keyset_order",
     "keyset_clause",
+    "check_after",
     "check_limit",
 ]
 
@@ -181,7 +182,7 @@ def _expression(info: ModelInfo[Any], condition: Condition) -> ColumnElement[boo
     if op == "ne":
         return column.is_not(None) if value is None else column != value
     if op == "in":
-        return column.in_(value) if value else false()
+        return column.in_(value) if isinstance(value, BindParameter) or value else false()
     if op == "like":
         return column.like(value)
     if op == "ilike":
@@ -202,18 +203,26 @@ def keyset_order(info: ModelInfo[Any], keys: Sequence[SortKey]) -> list[SortKey]
     return [*keys, *(SortKey(name, False) for name in info.primary_key if name not in named)]
 
 
-def keyset_clause(info: ModelInfo[Any], keys: Sequence[SortKey], after: Sequence[Any]) -> ColumnElement[bool]:
-    """Rows strictly after the position ``after`` (one value per sort key) in ``keys`` order."""
+def check_after(keys: Sequence[SortKey], after: object) -> Sequence[Any]:
+    """Refuse an ``after`` that is not one non-null plain value per sort key."""
     if not isinstance(after, (list, tuple)) or len(after) != len(keys):
         names = ", ".join(key.column for key in keys)
         raise InvalidQueryError(f"after must hold one value per sort key ({names}), not {_show(after)}")
-    branches: list[ColumnElement[bool]] = []
-    for index, key in enumerate(keys):
-        value = after[index]
+    for value in after:
         if value is None or isinstance(value, ClauseElement):
             raise InvalidQueryError("keyset pagination needs non-null plain values in after")
+    return after
+
+
+def keyset_clause(info: ModelInfo[Any], keys: Sequence[SortKey], after: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows strictly after the position ``after`` (one value per sort key) in ``keys`` order.
+
+    ``after`` holds values already checked by :func:`check_after`, or bound parameters.
+    """
+    branches: list[ColumnElement[bool]] = []
+    for index, key in enumerate(keys):
         column = info.columns[key.column]
-        step = column < value if key.descending else column > value
+        step = column < after[index] if key.descending else column > after[index]
         equal = [info.columns[k.column] == after[i] for i, k in enumerate(keys[:index])]
         branches.append(and_(*equal, step) if equal else step)
     return or_(*branches)

@@ -1,8 +1,8 @@
 """SQL statements for the CRUD operations, built from validated input only.
 
 Statements that do not depend on the input (get, delete, insert and update by primary key) are
-built once per model and executed with bound parameters; the others are built per call from
-conditions that :mod:`tausestack.database._filters` has validated.
+built once per model and executed with bound parameters; ``upsert`` is built per call from
+validated input. ``find``/``count`` statements live in :mod:`tausestack.database._select`.
 """
 
 from __future__ import annotations
@@ -10,18 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Delete, Insert, Select, Update, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import Delete, Insert, Select, Update, and_, bindparam, delete, insert, select, update
 
 from tausestack.core import UnsupportedOperationError
 from tausestack.database._errors import InvalidQueryError
-from tausestack.database._filters import (
-    Condition,
-    SortKey,
-    keyset_clause,
-    keyset_order,
-    order_clause,
-    where_clause,
-)
 from tausestack.database._models import ModelInfo
 
 __all__ = [
@@ -30,8 +22,6 @@ __all__ = [
     "select_by_key",
     "update_by_key",
     "delete_by_key",
-    "select_rows",
-    "count_rows",
     "upsert_one",
     "key_params",
 ]
@@ -90,42 +80,6 @@ def delete_by_key(info: ModelInfo[Any]) -> Delete:
     if stmt is None:
         stmt = info.statements["delete"] = delete(info.table).where(_by_key(info))
     return stmt
-
-
-def select_rows(
-    info: ModelInfo[Any],
-    conditions: Sequence[Condition],
-    order: Sequence[SortKey],
-    *,
-    limit: int | None,
-    offset: int | None,
-    after: Sequence[Any] | None,
-) -> Select[Any]:
-    """SELECT rows matching ``conditions``; with ``after``, keyset pagination on ``order`` + key."""
-    stmt = select(*info.selectable)
-    clause = where_clause(info, conditions)
-    if after is not None:
-        if offset:
-            raise InvalidQueryError("use either offset or after (keyset pagination), not both")
-        order = keyset_order(info, order)
-        keyset = keyset_clause(info, order, after)
-        clause = keyset if clause is None else and_(clause, keyset)
-    if clause is not None:
-        stmt = stmt.where(clause)
-    if order:
-        stmt = stmt.order_by(*order_clause(info, order))
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    if offset:
-        stmt = stmt.offset(offset)
-    return stmt
-
-
-def count_rows(info: ModelInfo[Any], conditions: Sequence[Condition]) -> Select[Any]:
-    """SELECT count(*) of the rows matching ``conditions``."""
-    stmt = select(func.count()).select_from(info.table)
-    clause = where_clause(info, conditions)
-    return stmt if clause is None else stmt.where(clause)
 
 
 def upsert_one(

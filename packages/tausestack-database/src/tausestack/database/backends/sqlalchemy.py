@@ -11,28 +11,26 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from sqlalchemy import URL, Engine, TextClause, make_url, text
-from sqlalchemy.sql.base import Executable
+from sqlalchemy import URL, Engine, make_url
 
 from tausestack.core import BackendURL
 from tausestack.database._engine_pair import EnginePair, translate_errors
 from tausestack.database._engines import EngineOptions, split_url
-from tausestack.database._errors import InvalidQueryError, RecordNotFoundError
-from tausestack.database._filters import OrderBy, Where, check_limit, parse_order, parse_where
+from tausestack.database._errors import RecordNotFoundError
+from tausestack.database._filters import OrderBy, Where
+from tausestack.database._inputs import batches, bound_params, insert_rows, statement, update_changes
 from tausestack.database._models import ModelInfo, Values, model_info
 from tausestack.database._scopes import async_session_scope, session_scope
+from tausestack.database._select import count_query, find_query
 from tausestack.database._statements import (
-    count_rows,
     delete_by_key,
     insert_many,
     insert_one,
     key_params,
     select_by_key,
-    select_rows,
     update_by_key,
     upsert_one,
 )
@@ -60,6 +58,7 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         self, url: str | URL, *, options: EngineOptions | None = None, variable: str = VARIABLE
     ) -> None:
         self._engines = EnginePair(make_url(url), options or EngineOptions(), variable=variable)
+        self._dialect = self._engines.url.get_backend_name()
 
     @classmethod
     def from_url(cls, url: BackendURL) -> SQLAlchemyBackend:
@@ -124,12 +123,12 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         self, model: type[Any], rows: Iterable[Values], *, returning: bool = False, schema: Schema = None
     ) -> int | builtins.list[Any]:
         info = model_info(model)
-        params = _rows(info, rows)
+        params = insert_rows(info, rows)
         if not params:
             return [] if returning else 0
         results: builtins.list[Any] = [None] * len(params)
         with translate_errors(info.name), self._engines.connection(self) as conn:
-            for positions, batch in _batches(params):
+            for positions, batch in batches(params):
                 result = conn.execute(insert_many(info, returning=returning), batch)
                 if returning:
                     for position, row in zip(positions, result.all(), strict=True):
@@ -140,13 +139,13 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         self, model: type[Any], rows: Iterable[Values], *, returning: bool = False, schema: Schema = None
     ) -> int | builtins.list[Any]:
         info = model_info(model)
-        params = _rows(info, rows)
+        params = insert_rows(info, rows)
         if not params:
             return [] if returning else 0
         results: builtins.list[Any] = [None] * len(params)
         with translate_errors(info.name):
             async with self._engines.async_connection(self) as conn:
-                for positions, batch in _batches(params):
+                for positions, batch in batches(params):
                     result = await conn.execute(insert_many(info, returning=returning), batch)
                     if returning:
                         for position, row in zip(positions, result.all(), strict=True):
@@ -170,7 +169,7 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
     def update(self, model: type[Any], key: Any, values: Values, *, schema: Schema = None) -> Any:
         info = model_info(model)
         params = key_params(info, key)
-        changes = _changes(info, key, values)
+        changes = update_changes(info, key, values)
         if not changes:
             return self._require(info, key, self.get(model, key, schema=schema))
         with translate_errors(info.name), self._engines.connection(self) as conn:
@@ -180,7 +179,7 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
     async def aupdate(self, model: type[Any], key: Any, values: Values, *, schema: Schema = None) -> Any:
         info = model_info(model)
         params = key_params(info, key)
-        changes = _changes(info, key, values)
+        changes = update_changes(info, key, values)
         if not changes:
             return self._require(info, key, await self.aget(model, key, schema=schema))
         with translate_errors(info.name):
@@ -213,9 +212,11 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         schema: Schema = None,
     ) -> builtins.list[Any]:
         info = model_info(model)
-        stmt = _select(info, where, order_by, limit, offset, after)
+        stmt, params = find_query(
+            info, where, order_by, limit=limit, offset=offset, after=after, dialect=self._dialect
+        )
         with self._engines.connection(self) as conn:
-            rows = conn.execute(stmt).all()
+            rows = conn.execute(stmt, params).all()
         return info.rows_output(rows, schema)
 
     async def afind(
@@ -230,22 +231,24 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         schema: Schema = None,
     ) -> builtins.list[Any]:
         info = model_info(model)
-        stmt = _select(info, where, order_by, limit, offset, after)
+        stmt, params = find_query(
+            info, where, order_by, limit=limit, offset=offset, after=after, dialect=self._dialect
+        )
         async with self._engines.async_connection(self) as conn:
-            rows = (await conn.execute(stmt)).all()
+            rows = (await conn.execute(stmt, params)).all()
         return info.rows_output(rows, schema)
 
     def count(self, model: type[Any], *, where: Where = None) -> int:
         info = model_info(model)
-        stmt = count_rows(info, parse_where(info, where))
+        stmt, params = count_query(info, where, dialect=self._dialect)
         with self._engines.connection(self) as conn:
-            return int(conn.execute(stmt).scalar_one())
+            return int(conn.execute(stmt, params).scalar_one())
 
     async def acount(self, model: type[Any], *, where: Where = None) -> int:
         info = model_info(model)
-        stmt = count_rows(info, parse_where(info, where))
+        stmt, params = count_query(info, where, dialect=self._dialect)
         async with self._engines.async_connection(self) as conn:
-            return int((await conn.execute(stmt)).scalar_one())
+            return int((await conn.execute(stmt, params)).scalar_one())
 
     def upsert(
         self,
@@ -257,8 +260,7 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         schema: Schema = None,
     ) -> Any:
         info = model_info(model)
-        dialect = self._engines.url.get_backend_name()
-        stmt = upsert_one(info, dialect, info.values(values, partial=False), conflict, update)
+        stmt = upsert_one(info, self._dialect, info.values(values, partial=False), conflict, update)
         with translate_errors(info.name), self._engines.connection(self) as conn:
             row = conn.execute(stmt).one()
         return info.row_output(row, schema)
@@ -273,8 +275,7 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         schema: Schema = None,
     ) -> Any:
         info = model_info(model)
-        dialect = self._engines.url.get_backend_name()
-        stmt = upsert_one(info, dialect, info.values(values, partial=False), conflict, update)
+        stmt = upsert_one(info, self._dialect, info.values(values, partial=False), conflict, update)
         with translate_errors(info.name):
             async with self._engines.async_connection(self) as conn:
                 row = (await conn.execute(stmt)).one()
@@ -289,35 +290,35 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
     # -- raw SQL ------------------------------------------------------------------------------------
 
     def execute(self, sql: Any, params: Params = None) -> int:
-        stmt, bound = _statement(sql), _params(params, many=True)
+        stmt, bound = statement(sql), bound_params(params, many=True)
         with self._engines.connection(self) as conn:
             return int(conn.execute(stmt, bound).rowcount)
 
     async def aexecute(self, sql: Any, params: Params = None) -> int:
-        stmt, bound = _statement(sql), _params(params, many=True)
+        stmt, bound = statement(sql), bound_params(params, many=True)
         async with self._engines.async_connection(self) as conn:
             return int((await conn.execute(stmt, bound)).rowcount)
 
     def fetch_all(self, sql: Any, params: Mapping[str, Any] | None = None) -> builtins.list[dict[str, Any]]:
-        stmt, bound = _statement(sql), _params(params, many=False)
+        stmt, bound = statement(sql), bound_params(params, many=False)
         with self._engines.connection(self) as conn:
             return [dict(row) for row in conn.execute(stmt, bound).mappings()]
 
     async def afetch_all(
         self, sql: Any, params: Mapping[str, Any] | None = None
     ) -> builtins.list[dict[str, Any]]:
-        stmt, bound = _statement(sql), _params(params, many=False)
+        stmt, bound = statement(sql), bound_params(params, many=False)
         async with self._engines.async_connection(self) as conn:
             return [dict(row) for row in (await conn.execute(stmt, bound)).mappings()]
 
     def fetch_one(self, sql: Any, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
-        stmt, bound = _statement(sql), _params(params, many=False)
+        stmt, bound = statement(sql), bound_params(params, many=False)
         with self._engines.connection(self) as conn:
             row = conn.execute(stmt, bound).mappings().first()
         return None if row is None else dict(row)
 
     async def afetch_one(self, sql: Any, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
-        stmt, bound = _statement(sql), _params(params, many=False)
+        stmt, bound = statement(sql), bound_params(params, many=False)
         async with self._engines.async_connection(self) as conn:
             row = (await conn.execute(stmt, bound)).mappings().first()
         return None if row is None else dict(row)
@@ -338,87 +339,3 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
 
     def describe(self) -> str:
         return self._engines.describe()
-
-
-def _rows(info: ModelInfo[Any], rows: Iterable[Values]) -> builtins.list[dict[str, Any]]:
-    if isinstance(rows, (str, bytes, Mapping)):
-        raise InvalidQueryError(
-            "create_many takes an iterable of rows (mappings, pydantic models or instances)"
-        )
-    names = info.column_names
-    out: builtins.list[dict[str, Any]] = []
-    for row in rows:
-        if type(row) is dict and names.issuperset(row) and not info.renamed:
-            out.append(row)
-        else:
-            out.append(info.column_keys(info.values(row, partial=False)))
-    return out
-
-
-def _batches(
-    rows: builtins.list[dict[str, Any]],
-) -> builtins.list[tuple[range | builtins.list[int], builtins.list[dict[str, Any]]]]:
-    """Rows grouped by their set of columns (executemany needs the same keys in every row)."""
-    first = rows[0].keys()
-    if all(row.keys() == first for row in rows):
-        return [(range(len(rows)), rows)]
-    groups: dict[frozenset[str], tuple[builtins.list[int], builtins.list[dict[str, Any]]]] = {}
-    for position, row in enumerate(rows):
-        positions, batch = groups.setdefault(frozenset(row), ([], []))
-        positions.append(position)
-        batch.append(row)
-    return list(groups.values())
-
-
-def _changes(info: ModelInfo[Any], key: Any, values: Values) -> dict[str, Any]:
-    changes = info.values(values, partial=True)
-    for name, value in info.key_values(key).items():
-        if name in changes:
-            if changes[name] != value:
-                raise InvalidQueryError(f"update cannot change the primary key {name!r} of {info.name}")
-            del changes[name]
-    return info.column_keys(changes)
-
-
-def _select(
-    info: ModelInfo[Any],
-    where: Where,
-    order_by: OrderBy,
-    limit: int | None,
-    offset: int | None,
-    after: Sequence[Any] | None,
-) -> Any:
-    check_limit(limit, offset)
-    return select_rows(
-        info, parse_where(info, where), parse_order(info, order_by), limit=limit, offset=offset, after=after
-    )
-
-
-@lru_cache(maxsize=512)
-def _text(sql: str) -> TextClause:
-    return text(sql)
-
-
-def _statement(sql: Any) -> Executable:
-    if isinstance(sql, str):
-        if not sql.strip():
-            raise InvalidQueryError("sql is empty")
-        return _text(sql)
-    if isinstance(sql, Executable):
-        return sql
-    raise InvalidQueryError(
-        f"sql must be a string with :name placeholders or a SQLAlchemy statement, not {type(sql).__name__}"
-    )
-
-
-def _params(params: Any, *, many: bool) -> Any:
-    if params is None:
-        return None
-    if isinstance(params, Mapping):
-        return dict(params)
-    if many and isinstance(params, (list, tuple)) and all(isinstance(p, Mapping) for p in params):
-        return [dict(p) for p in params]
-    shape = "a mapping (or, for execute, a list of mappings)" if many else "a mapping"
-    raise InvalidQueryError(
-        f"params must be {shape} of :name placeholders to values, not {type(params).__name__}"
-    )
