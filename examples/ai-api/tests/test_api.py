@@ -123,6 +123,12 @@ def test_bad_uploads_are_refused(client: TestClient, monkeypatch) -> None:
         ).status_code
         == 422
     )
+    # NUL: binary, not text (and PostgreSQL text columns refuse it: a 500 on analysis before)
+    nul = post(
+        "/api/documents", content=b"Good. \x00 Bad.", headers={**headers, "Content-Type": "text/plain"}
+    )
+    assert nul.status_code == 422
+    assert "NUL" in nul.json()["detail"]
     monkeypatch.setenv("AIAPI_MAX_UPLOAD_BYTES", "10")
     from app.config import get_settings
 
@@ -134,3 +140,12 @@ def test_bad_uploads_are_refused(client: TestClient, monkeypatch) -> None:
         == 413
     )
     assert client.get("/api/documents", headers=headers).json() == []
+
+
+def test_openapi_documents_the_upload_body(client: TestClient) -> None:
+    """The raw text body is in the schema, so /docs can upload and schemathesis can fuzz it."""
+    operation = client.get("/openapi.json").json()["paths"]["/api/documents"]["post"]
+    content = operation["requestBody"]["content"]
+    assert operation["requestBody"]["required"] is True
+    assert set(content) == {"text/plain", "text/markdown", "text/csv"}
+    assert content["text/plain"]["schema"] == {"type": "string"}

@@ -29,6 +29,14 @@ router = web.router(prefix="/documents", tags=["documents"])
 DocumentId = Annotated[str, PathParam(pattern="^[0-9a-f]{32}$")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TEXT_TYPES = ("text/plain", "text/markdown", "text/csv", "application/octet-stream")
+#: The upload's raw body, described in the OpenAPI schema (the route reads the request itself).
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The document: UTF-8 text, up to AIAPI_MAX_UPLOAD_BYTES bytes.",
+        "content": {media_type: {"schema": {"type": "string"}} for media_type in TEXT_TYPES[:3]},
+    }
+}
 
 
 class DocumentOut(BaseModel):
@@ -68,7 +76,7 @@ def _out(document: Document) -> DocumentOut:
     return DocumentOut.model_validate(document, from_attributes=True)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, openapi_extra=UPLOAD_BODY)
 async def upload(
     request: Request,
     user: AuthorizedUser,
@@ -92,6 +100,9 @@ async def upload(
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise HTTPException(status_code=422, detail="the document is not UTF-8 text") from None
+    if "\x00" in text:
+        # binary, not text; and PostgreSQL text columns (the analysis summary) refuse NUL
+        raise HTTPException(status_code=422, detail="the document is not text: it contains NUL characters")
     sentences = split_sentences(text)
     document_id = uuid.uuid4().hex
     folder = f"{_folder(user)}/{document_id}"
