@@ -39,6 +39,11 @@ def test_sign_up_sign_in_and_me(client: TestClient) -> None:
         "/api/account/signup", json={"email": "ada@example.com", "password": "correct horse battery"}
     )
     assert again.status_code == 409
+    for email in ("a\x00b@example.com", "ada@exa\x1fmple.com"):  # control characters: 422, not a 5xx
+        refused = client.post(
+            "/api/account/signup", json={"email": email, "password": "correct horse battery"}
+        )
+        assert refused.status_code == 422, email
 
 
 def test_documents_need_a_token(client: TestClient) -> None:

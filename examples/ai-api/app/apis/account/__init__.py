@@ -18,7 +18,10 @@ router = web.router(auth_required=False, prefix="/account", tags=["account"])
 
 
 class Credentials(BaseModel):
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    # no control characters (NUL is refused by PostgreSQL text columns, e.g. a local:// user database there)
+    email: str = Field(
+        pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$", max_length=254
+    )
     password: str = Field(min_length=8, max_length=256)
 
 
