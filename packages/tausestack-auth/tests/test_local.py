@@ -53,6 +53,13 @@ def test_duplicate_email_is_a_conflict(local: LocalAuthBackend) -> None:
         ("ada@example.com", None, {"claims": {"f": float("nan")}}),
         ("ada@example.com", None, {"uid": "../etc"}),
         ("ada@example.com", None, {"favourite_colour": "blue"}),
+        # control characters never reach the database (PostgreSQL refuses NUL in text columns)
+        ("a\x00b@example.com", "long-enough-password", {}),
+        ("ada@exa\nmple.com", None, {}),
+        ("ada@example.com", None, {"name": "Ada\x00Lovelace"}),
+        ("ada@example.com", None, {"picture": 42}),
+        ("ada@example.com", None, {"name": "x" * 257}),
+        ("ada@example.com", None, {"roles": ["ad\x00min"]}),
     ],
 )
 def test_bad_input_is_refused_and_nothing_written(
@@ -62,6 +69,18 @@ def test_bad_input_is_refused_and_nothing_written(
         local.create_user(email, password, **profile)
     with pytest.raises(UserNotFoundError):
         local.get_user_by_email("ada@example.com")
+
+
+def test_sign_in_with_a_control_character_is_a_plain_refusal(local: LocalAuthBackend) -> None:
+    with pytest.raises(AuthenticationError, match="invalid e-mail or password"):
+        local.sign_in("a\x00b@example.com", PASSWORD)
+
+
+def test_update_refuses_control_characters(local: LocalAuthBackend) -> None:
+    user = local.create_user("ada@example.com", name="Ada")
+    with pytest.raises(InvalidInputError):
+        local.update_user(user.uid, name="A\x00da")
+    assert local.get_user(user.uid).name == "Ada"
 
 
 def test_claims_errors_are_value_errors() -> None:

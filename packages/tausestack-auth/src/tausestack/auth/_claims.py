@@ -34,7 +34,8 @@ RESERVED_CLAIMS = frozenset(
     }
 )  # fmt: skip
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _UID = re.compile(r"[A-Za-z0-9._:@+-]{1,128}")
 _MAX_PASSWORD = 1024
 
@@ -75,8 +76,10 @@ def validate_roles(roles: Iterable[str]) -> list[str]:
         raise InvalidInputError("roles must be a list of strings, e.g. ['admin']")
     result: list[str] = []
     for role in roles:
-        if not isinstance(role, str) or not role.strip() or len(role) > 64:
-            raise InvalidInputError("each role must be a non-empty string of at most 64 characters")
+        if not isinstance(role, str) or not role.strip() or len(role) > 64 or _CONTROL.search(role):
+            raise InvalidInputError(
+                "each role must be a non-empty string of at most 64 characters, without control characters"
+            )
         if role not in result:
             result.append(role)
     return result
@@ -87,6 +90,18 @@ def normalize_email(email: object) -> str:
     if not isinstance(email, str) or len(email) > 320 or not _EMAIL.fullmatch(email.strip()):
         raise InvalidInputError("e-mail address is malformed (expected name@domain)")
     return email.strip().lower()
+
+
+def validate_profile_text(value: object, field: str, *, maximum: int = 2048) -> str | None:
+    """A profile text (``name``, ``picture``): None, or text of at most ``maximum`` characters
+    without control characters (NUL and the like are refused here, never sent to the database)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > maximum or _CONTROL.search(value):
+        raise InvalidInputError(
+            f"{field} must be text of at most {maximum} characters without control characters"
+        )
+    return value
 
 
 def validate_uid(uid: object) -> str:

@@ -6,7 +6,13 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tausestack.auth._claims import normalize_email, validate_claims, validate_roles, validate_uid
+from tausestack.auth._claims import (
+    normalize_email,
+    validate_claims,
+    validate_profile_text,
+    validate_roles,
+    validate_uid,
+)
 from tausestack.core import InvalidInputError
 
 __all__ = ["new_user_values", "changed_values"]
@@ -32,8 +38,8 @@ def new_user_values(
         "uid": validate_uid(profile.get("uid") or uuid.uuid4().hex),
         "email": normalize_email(email),
         "email_verified": bool(profile.get("email_verified", False)),
-        "name": profile.get("name"),
-        "picture": profile.get("picture"),
+        "name": validate_profile_text(profile.get("name"), "name", maximum=256),
+        "picture": validate_profile_text(profile.get("picture"), "picture"),
         "disabled": bool(profile.get("disabled", False)),
         "roles": validate_roles(profile.get("roles") or []),
         "claims": validate_claims(profile.get("claims") or {}),
@@ -44,7 +50,11 @@ def new_user_values(
 def changed_values(changes: Mapping[str, Any], *, hash_password: Callable[[object], str]) -> dict[str, Any]:
     """The columns an update changes; :class:`InvalidInputError` for any bad field."""
     _refuse_unknown(changes, _CHANGES, "user")
-    values: dict[str, Any] = {name: changes[name] for name in ("name", "picture") if name in changes}
+    values: dict[str, Any] = {}
+    if "name" in changes:
+        values["name"] = validate_profile_text(changes["name"], "name", maximum=256)
+    if "picture" in changes:
+        values["picture"] = validate_profile_text(changes["picture"], "picture")
     values.update({name: bool(changes[name]) for name in ("email_verified", "disabled") if name in changes})
     if "email" in changes:
         values["email"] = normalize_email(changes["email"])
