@@ -481,6 +481,10 @@ def startup(work: Path) -> tuple[float, float]:
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-web-"))
     try:
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(
+            f"{os.cpu_count()} CPUs, load average {load} (HTTP figures move with other work; in-process ones less)"
+        )
         rows = throughput(work)
         print(f"{'case':<72} {'ours':>10} {'raw':>10} {'ratio':>7}  target")
         for name, ours, raw, target in rows:
