@@ -1,13 +1,16 @@
 """tausestack.database beside raw SQLAlchemy Core on the same PostgreSQL, in one run (DESIGN.md section 5).
 
 Targets: CRUD of a 10-column model (create, get, update, find 100 rows) ≤ 1.15 of raw SQLAlchemy
-Core doing the same statements on an engine with the same pool settings; bulk insert ≤ 1.10 of
+Core doing the same statements on the same engine (one pool, same settings); bulk insert ≤ 1.10 of
 raw Core ``executemany`` (``conn.execute(insert(table), rows)``). Each operation and the whole
 cycle are timed, sync and async, in interleaved batches (``tools/bench/ratios.py``); ratios are
 medians. The raw side is the strict baseline: its statements are built once and run with bound
 parameters, as tausestack's are (one more line compares with Core building each statement per
-call, the way hand-written Core code usually reads). Each side opens one transaction per
-operation (``engine.begin()``), as tausestack does outside ``transaction()``. The raw side gets
+call, the way hand-written Core code usually reads). The raw side wraps each operation in
+``engine.begin()``, the usual Core idiom: BEGIN, statement, COMMIT. tausestack runs a
+one-statement operation on PostgreSQL in autocommit (one round trip; the statement is atomic on
+its own), so another line compares the cycle with raw Core in autocommit too: the same round
+trips, i.e. tausestack's own client-side overhead. The raw side gets
 Row tuples; tausestack returns detached model instances, whose construction (~1 µs a row) is
 part of what ``find`` measures. The bulk insert uses 100 000 rows per call (``--rows``).
 
@@ -15,7 +18,10 @@ The PostgreSQL server is the one the tests use (``TAUSESTACK_TEST_POSTGRES_URL``
 ``postgresql://postgres@127.0.0.1:5432/postgres``); a throwaway database is created and dropped.
 ``--async-commit`` creates it with ``synchronous_commit = off``: commits no longer wait for the
 disk, statements get cheaper and the ratios show the client-side overhead more starkly (the
-strict view). Short batches (20 calls, 31 batches) keep bursts of load on a shared machine from
+strict view). ``--gc-freeze`` calls ``gc.freeze()`` first (as servers often do): ``find``
+builds ~8 GC-tracked objects per model instance, which triggers collections; without the freeze
+each full collection rescans every object SQLAlchemy, psycopg and pydantic allocated at import,
+and that is most of ``find``'s remaining overhead on this machine. Short batches (20 calls, 31 batches) keep bursts of load on a shared machine from
 landing on one side only.
 
 Run: ``$(hatch env find hatch-test.py3.11)/bin/python tools/bench/bench_database.py [--rows N]``.
@@ -26,19 +32,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import itertools
 import os
 import secrets
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from sqlalchemy import Integer, String, Table, bindparam, create_engine, insert, select, text, update
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import Integer, String, Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from tausestack.database import Database
@@ -107,6 +113,7 @@ POOL: dict[str, Any] = {"pool_size": 5, "max_overflow": 10}
 """The same pool settings on both sides (SQLAlchemy's defaults, spelled out)."""
 
 Ops = dict[str, Callable[[], Any]]
+FREEZE = False  # --gc-freeze
 
 
 def raw_statements(table: Table) -> dict[str, Any]:
@@ -123,33 +130,70 @@ def raw_statements(table: Table) -> dict[str, Any]:
     }
 
 
+def raw_ops(engine: Any, stmts: dict[str, Any], counter: Iterator[int], ids: Iterator[int]) -> Ops:
+    """Raw Core create, get, update and find, each in ``engine.begin()``."""
+
+    def create() -> object:
+        with engine.begin() as conn:
+            return conn.execute(stmts["create"], row(next(counter))).one()
+
+    def get() -> object:
+        with engine.begin() as conn:
+            return conn.execute(stmts["get"], {"id": next(ids)}).first()
+
+    def update_() -> object:
+        with engine.begin() as conn:
+            return conn.execute(stmts["update"], {"key": next(ids), "age": next(counter) % 90}).one()
+
+    def find() -> object:
+        with engine.begin() as conn:
+            return conn.execute(stmts["find"], {"age": 0, "limit": 100}).all()
+
+    return {"create": create, "get": get, "update": update_, "find 100 rows": find}
+
+
+def araw_ops(
+    engine: Any, stmts: dict[str, Any], counter: Iterator[int], ids: Iterator[int]
+) -> dict[str, Callable[[], Awaitable[Any]]]:
+    """The async twins of :func:`raw_ops`."""
+
+    async def create() -> object:
+        async with engine.begin() as conn:
+            return (await conn.execute(stmts["create"], row(next(counter)))).one()
+
+    async def get() -> object:
+        async with engine.begin() as conn:
+            return (await conn.execute(stmts["get"], {"id": next(ids)})).first()
+
+    async def update_() -> object:
+        async with engine.begin() as conn:
+            params = {"key": next(ids), "age": next(counter) % 90}
+            return (await conn.execute(stmts["update"], params)).one()
+
+    async def find() -> object:
+        async with engine.begin() as conn:
+            return (await conn.execute(stmts["find"], {"age": 0, "limit": 100})).all()
+
+    return {"create": create, "get": get, "update": update_, "find 100 rows": find}
+
+
 def crud(url: str, number: int, batches: int) -> list[Result]:
     db = Database(url, **POOL)
-    engine = create_engine(url, hide_parameters=True, **POOL)
+    # The raw side runs on the very engine tausestack built (create_engine(url, hide_parameters=True,
+    # pool_size=5, max_overflow=10)): one pool, so both sides talk to the same server process.
+    engine = db.engine
     table: Table = Item.__table__  # type: ignore[assignment]
     Base.metadata.create_all(engine)
     with engine.begin() as conn:
         conn.execute(insert(table), [row(n) for n in range(1000)])
+    db.find(Item, limit=1)  # everything imported and connected before a --gc-freeze
+    if FREEZE:
+        gc.collect()
+        gc.freeze()
     counter = itertools.count(1)
     ids = itertools.cycle(range(1, 1001))
     cols = list(table.c)
     stmts = raw_statements(table)
-
-    def raw_create() -> object:
-        with engine.begin() as conn:
-            return conn.execute(stmts["create"], row(next(counter))).one()
-
-    def raw_get() -> object:
-        with engine.begin() as conn:
-            return conn.execute(stmts["get"], {"id": next(ids)}).first()
-
-    def raw_update() -> object:
-        with engine.begin() as conn:
-            return conn.execute(stmts["update"], {"key": next(ids), "age": next(counter) % 90}).one()
-
-    def raw_find() -> object:
-        with engine.begin() as conn:
-            return conn.execute(stmts["find"], {"age": 0, "limit": 100}).all()
 
     ours: Ops = {
         "create": lambda: db.create(Item, row(next(counter))),
@@ -157,7 +201,7 @@ def crud(url: str, number: int, batches: int) -> list[Result]:
         "update": lambda: db.update(Item, next(ids), {"age": next(counter) % 90}),
         "find 100 rows": lambda: db.find(Item, where={"age__ge": 0}, order_by="id", limit=100),
     }
-    raw: Ops = {"create": raw_create, "get": raw_get, "update": raw_update, "find 100 rows": raw_find}
+    raw = raw_ops(engine, stmts, counter, ids)
     results = [
         compare(f"{name} (sync)", ours=ours[name], raw=raw[name], number=number, batches=batches, target=1.15)
         for name in ours
@@ -166,6 +210,16 @@ def crud(url: str, number: int, batches: int) -> list[Result]:
     results.append(
         compare(
             "CRUD cycle (sync)", ours=ours_cycle, raw=raw_cycle, number=number, batches=batches, target=1.15
+        )
+    )
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    results.append(
+        compare(
+            "CRUD cycle (sync) vs Core in autocommit (same round trips)",
+            ours=ours_cycle,
+            raw=_cycle(raw_ops(autocommit, stmts, counter, ids)),
+            number=number,
+            batches=batches,
         )
     )
 
@@ -205,7 +259,6 @@ def crud(url: str, number: int, batches: int) -> list[Result]:
         )
     )
     db.close()
-    engine.dispose()
     return results
 
 
@@ -231,28 +284,11 @@ def _acycle(ops: dict[str, Callable[[], Awaitable[Any]]]) -> Callable[[], Awaita
 
 async def async_crud(url: str, number: int, batches: int) -> list[Result]:
     db = Database(url, **POOL)
-    engine = create_async_engine(url, hide_parameters=True, **POOL)
+    engine = db.async_engine  # one pool for both sides, as in crud()
     table: Table = Item.__table__  # type: ignore[assignment]
     counter = itertools.count(10_000_000)
     ids = itertools.cycle(range(1, 1001))
     stmts = raw_statements(table)
-
-    async def raw_create() -> object:
-        async with engine.begin() as conn:
-            return (await conn.execute(stmts["create"], row(next(counter)))).one()
-
-    async def raw_get() -> object:
-        async with engine.begin() as conn:
-            return (await conn.execute(stmts["get"], {"id": next(ids)})).first()
-
-    async def raw_update() -> object:
-        async with engine.begin() as conn:
-            params = {"key": next(ids), "age": next(counter) % 90}
-            return (await conn.execute(stmts["update"], params)).one()
-
-    async def raw_find() -> object:
-        async with engine.begin() as conn:
-            return (await conn.execute(stmts["find"], {"age": 0, "limit": 100})).all()
 
     ours: dict[str, Callable[[], Awaitable[Any]]] = {
         "create": lambda: db.acreate(Item, row(next(counter))),
@@ -260,12 +296,7 @@ async def async_crud(url: str, number: int, batches: int) -> list[Result]:
         "update": lambda: db.aupdate(Item, next(ids), {"age": next(counter) % 90}),
         "find 100 rows": lambda: db.afind(Item, where={"age__ge": 0}, order_by="id", limit=100),
     }
-    raw: dict[str, Callable[[], Awaitable[Any]]] = {
-        "create": raw_create,
-        "get": raw_get,
-        "update": raw_update,
-        "find 100 rows": raw_find,
-    }
+    raw = araw_ops(engine, stmts, counter, ids)
     results = [
         await acompare(
             f"{name} (async)", ours=ours[name], raw=raw[name], number=number, batches=batches, target=1.15
@@ -282,14 +313,24 @@ async def async_crud(url: str, number: int, batches: int) -> list[Result]:
             target=1.15,
         )
     )
+    results.append(
+        await acompare(
+            "CRUD cycle (async) vs Core in autocommit (same round trips)",
+            ours=_acycle(ours),
+            raw=_acycle(
+                araw_ops(engine.execution_options(isolation_level="AUTOCOMMIT"), stmts, counter, ids)
+            ),
+            number=number,
+            batches=batches,
+        )
+    )
     await db.aclose()
-    await engine.dispose()
     return results
 
 
 def bulk(url: str, rows: int, batches: int) -> Result:
     db = Database(url, **POOL)
-    engine = create_engine(url, hide_parameters=True, **POOL)
+    engine = db.engine
     table: Table = Item.__table__  # type: ignore[assignment]
     data = [row(n) for n in range(rows)]
 
@@ -307,7 +348,6 @@ def bulk(url: str, rows: int, batches: int) -> Result:
         target=1.10,
     )
     db.close()
-    engine.dispose()
     return result
 
 
@@ -322,9 +362,16 @@ def main() -> None:
     parser.add_argument(
         "--async-commit", action="store_true", help="synchronous_commit = off in the bench database"
     )
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="gc.freeze() after imports: full collections stop rescanning the libraries' objects",
+    )
     args = parser.parse_args()
     try:
         name, url = create_database(async_commit=args.async_commit)
+        global FREEZE
+        FREEZE = args.gc_freeze
     except Exception as exc:
         print(f"PostgreSQL is not reachable at {SERVER}: {exc}; nothing measured")
         return
@@ -335,7 +382,8 @@ def main() -> None:
         report(
             results,
             title=f"tausestack.database / raw SQLAlchemy {__import__('sqlalchemy').__version__} Core, "
-            f"PostgreSQL{' (synchronous_commit off)' if args.async_commit else ''}",
+            f"PostgreSQL{' (synchronous_commit off)' if args.async_commit else ''}"
+            f"{', gc.freeze()' if args.gc_freeze else ''}",
         )
     finally:
         drop_database(name)

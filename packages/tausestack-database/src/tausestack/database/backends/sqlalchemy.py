@@ -1,8 +1,9 @@
 """SQLAlchemyBackend: SQLite (the embedded default) and PostgreSQL through SQLAlchemy 2.0.
 
-CRUD runs as SQLAlchemy Core statements on the model's table (one round trip each, RETURNING
-the row), inside the current thread/task's transaction when one is open, otherwise in a
-transaction of its own. Sync methods use the sync engine, ``a``-methods the native asyncio engine
+CRUD runs as SQLAlchemy Core statements on the model's table (RETURNING the row, never a second
+SELECT), inside the current thread/task's transaction when one is open. Otherwise a one-statement
+operation on PostgreSQL runs in autocommit (one round trip: the statement is atomic on its own,
+no BEGIN/COMMIT around it); ``create_many``, raw SQL and SQLite use a transaction of their own. Sync methods use the sync engine, ``a``-methods the native asyncio engine
 (aiosqlite, psycopg 3 async or asyncpg).
 """
 
@@ -107,7 +108,7 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
     def create(self, model: type[Any], values: Values, *, schema: Schema = None) -> Any:
         info = model_info(model)
         params = info.column_keys(info.values(values, partial=False))
-        with translate_errors(info.name), self._engines.connection(self) as conn:
+        with translate_errors(info.name), self._engines.connection(self, single=True) as conn:
             row = conn.execute(insert_one(info), params).one()
         return info.row_output(row, schema)
 
@@ -115,7 +116,7 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         info = model_info(model)
         params = info.column_keys(info.values(values, partial=False))
         with translate_errors(info.name):
-            async with self._engines.async_connection(self) as conn:
+            async with self._engines.async_connection(self, single=True) as conn:
                 row = (await conn.execute(insert_one(info), params)).one()
         return info.row_output(row, schema)
 
@@ -155,14 +156,14 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
     def get(self, model: type[Any], key: Any, *, schema: Schema = None) -> Any | None:
         info = model_info(model)
         params = key_params(info, key)
-        with self._engines.connection(self) as conn:
+        with self._engines.connection(self, single=True) as conn:
             row = conn.execute(select_by_key(info), params).first()
         return None if row is None else info.row_output(row, schema)
 
     async def aget(self, model: type[Any], key: Any, *, schema: Schema = None) -> Any | None:
         info = model_info(model)
         params = key_params(info, key)
-        async with self._engines.async_connection(self) as conn:
+        async with self._engines.async_connection(self, single=True) as conn:
             row = (await conn.execute(select_by_key(info), params)).first()
         return None if row is None else info.row_output(row, schema)
 
@@ -172,7 +173,7 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         changes = update_changes(info, key, values)
         if not changes:
             return self._require(info, key, self.get(model, key, schema=schema))
-        with translate_errors(info.name), self._engines.connection(self) as conn:
+        with translate_errors(info.name), self._engines.connection(self, single=True) as conn:
             row = conn.execute(update_by_key(info), {**params, **changes}).first()
         return info.row_output(self._require(info, key, row), schema)
 
@@ -183,21 +184,21 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         if not changes:
             return self._require(info, key, await self.aget(model, key, schema=schema))
         with translate_errors(info.name):
-            async with self._engines.async_connection(self) as conn:
+            async with self._engines.async_connection(self, single=True) as conn:
                 row = (await conn.execute(update_by_key(info), {**params, **changes})).first()
         return info.row_output(self._require(info, key, row), schema)
 
     def delete(self, model: type[Any], key: Any) -> bool:
         info = model_info(model)
         params = key_params(info, key)
-        with translate_errors(info.name), self._engines.connection(self) as conn:
+        with translate_errors(info.name), self._engines.connection(self, single=True) as conn:
             return bool(conn.execute(delete_by_key(info), params).rowcount)
 
     async def adelete(self, model: type[Any], key: Any) -> bool:
         info = model_info(model)
         params = key_params(info, key)
         with translate_errors(info.name):
-            async with self._engines.async_connection(self) as conn:
+            async with self._engines.async_connection(self, single=True) as conn:
                 return bool((await conn.execute(delete_by_key(info), params)).rowcount)
 
     def find(
@@ -215,7 +216,7 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         stmt, params = find_query(
             info, where, order_by, limit=limit, offset=offset, after=after, dialect=self._dialect
         )
-        with self._engines.connection(self) as conn:
+        with self._engines.connection(self, single=True) as conn:
             rows = conn.execute(stmt, params).all()
         return info.rows_output(rows, schema)
 
@@ -234,20 +235,20 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         stmt, params = find_query(
             info, where, order_by, limit=limit, offset=offset, after=after, dialect=self._dialect
         )
-        async with self._engines.async_connection(self) as conn:
+        async with self._engines.async_connection(self, single=True) as conn:
             rows = (await conn.execute(stmt, params)).all()
         return info.rows_output(rows, schema)
 
     def count(self, model: type[Any], *, where: Where = None) -> int:
         info = model_info(model)
         stmt, params = count_query(info, where, dialect=self._dialect)
-        with self._engines.connection(self) as conn:
+        with self._engines.connection(self, single=True) as conn:
             return int(conn.execute(stmt, params).scalar_one())
 
     async def acount(self, model: type[Any], *, where: Where = None) -> int:
         info = model_info(model)
         stmt, params = count_query(info, where, dialect=self._dialect)
-        async with self._engines.async_connection(self) as conn:
+        async with self._engines.async_connection(self, single=True) as conn:
             return int((await conn.execute(stmt, params)).scalar_one())
 
     def upsert(
@@ -261,7 +262,7 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
     ) -> Any:
         info = model_info(model)
         stmt = upsert_one(info, self._dialect, info.values(values, partial=False), conflict, update)
-        with translate_errors(info.name), self._engines.connection(self) as conn:
+        with translate_errors(info.name), self._engines.connection(self, single=True) as conn:
             row = conn.execute(stmt).one()
         return info.row_output(row, schema)
 
@@ -277,7 +278,7 @@ class SQLAlchemyBackend(AbstractDatabaseBackend):
         info = model_info(model)
         stmt = upsert_one(info, self._dialect, info.values(values, partial=False), conflict, update)
         with translate_errors(info.name):
-            async with self._engines.async_connection(self) as conn:
+            async with self._engines.async_connection(self, single=True) as conn:
                 row = (await conn.execute(stmt)).one()
         return info.row_output(row, schema)
 
