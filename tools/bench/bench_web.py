@@ -42,10 +42,15 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from starlette.requests import HTTPConnection
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter, FastAPI
+
+_Api = TypeVar("_Api", "FastAPI", "APIRouter")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -318,7 +323,7 @@ IN_PROCESS_BATCHES = 11
 IN_PROCESS_REQUESTS = 2000
 
 
-def _items_route(api: Any) -> Any:
+def _items_route(api: _Api) -> _Api:
     @api.get("/api/items")
     async def items() -> dict[str, Any]:
         return {"items": [{"id": i, "name": f"item {i}"} for i in range(10)]}
