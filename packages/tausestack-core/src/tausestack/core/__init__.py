@@ -2,8 +2,9 @@
 
 Settings (:class:`TauseStackSettings`), backend URLs (:func:`parse_url`) and the backend
 registry (:class:`BackendRegistry`), the error hierarchy, the sync/async bridge
-(:func:`run_sync`, :func:`async_twin`), the lazy module default (:class:`LazyDefault`) and
-logging that redacts secrets (:func:`get_logger`).
+(:func:`run_sync`, :func:`async_twin`), the lazy module default (:class:`LazyDefault`, and
+:class:`ModuleDefault` with the module-level ``health``/``close`` lifecycle), PEP 562 lazy
+exports (:func:`lazy_exports`) and logging that redacts secrets (:func:`get_logger`).
 
 Importing this package is cheap: each name is loaded from its private module on first use
 (pydantic-settings and anyio only when settings or the bridge are used).
@@ -11,8 +12,9 @@ Importing this package is cheap: each name is loaded from its private module on 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tausestack.core._lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from tausestack.core._bridge import async_twin, in_event_loop, run_async, run_sync
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
         UnsupportedOperationError,
     )
     from tausestack.core._logging import REDACTED, RedactingFilter, get_logger, redact, register_secret
+    from tausestack.core._module_default import ModuleDefault, SupportsLifecycle
     from tausestack.core._registry import BackendFactory, BackendRegistry
     from tausestack.core._secret_refs import SECRET_PREFIX, is_secret_reference, resolve_secret_reference
     from tausestack.core._settings import SettingsConfigDict, TauseStackSettings
@@ -48,6 +51,8 @@ _LAZY: dict[str, str] = {
     "run_async": "tausestack.core._bridge",
     "run_sync": "tausestack.core._bridge",
     "LazyDefault": "tausestack.core._default",
+    "ModuleDefault": "tausestack.core._module_default",
+    "SupportsLifecycle": "tausestack.core._module_default",
     "Duration": "tausestack.core._durations",
     "parse_duration": "tausestack.core._durations",
     "AccessDeniedError": "tausestack.core._errors",
@@ -98,6 +103,9 @@ __all__ = [
     "BackendRegistry",
     "BackendFactory",
     "LazyDefault",
+    "ModuleDefault",
+    "SupportsLifecycle",
+    "lazy_exports",
     # errors
     "TauseStackError",
     "ConfigurationError",
@@ -131,14 +139,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'tausestack.core' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
