@@ -14,8 +14,7 @@ use of a name that needs them, so ``import tausestack.auth`` stays cheap.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tausestack.auth._base import AbstractAuthBackend, AuthBackend
 from tausestack.auth._default import (
@@ -35,6 +34,7 @@ from tausestack.auth._extract import WEBSOCKET_PROTOCOL_PREFIX, extract_token
 from tausestack.auth._settings import AuthSettings
 from tausestack.auth._user import TokenPair, User
 from tausestack.auth._version import __version__
+from tausestack.core import lazy_exports
 
 if TYPE_CHECKING:
     from tausestack.auth._fastapi import (
@@ -95,14 +95,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'tausestack.auth' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

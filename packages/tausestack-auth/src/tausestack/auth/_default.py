@@ -5,7 +5,7 @@ from __future__ import annotations
 from tausestack.auth._base import AuthBackend
 from tausestack.auth._extract import forget_cookie_name
 from tausestack.auth._settings import AuthSettings
-from tausestack.core import BackendRegistry, LazyDefault, is_secret_reference, redact_url
+from tausestack.core import BackendRegistry, ModuleDefault, is_secret_reference, redact_url
 
 __all__ = [
     "registry",
@@ -46,7 +46,7 @@ def _close(backend: AuthBackend) -> None:
     backend.close()
 
 
-_default: LazyDefault[AuthBackend] = LazyDefault(_build, close=_close)
+_default: ModuleDefault[AuthBackend] = ModuleDefault(_build, close=_close)
 
 
 def get_backend() -> AuthBackend:
@@ -76,26 +76,12 @@ def reset() -> None:
     forget_cookie_name()
 
 
-def health() -> None:
-    """Check the default backend works; :class:`~tausestack.core.BackendUnavailableError` if not."""
-    get_backend().health()
-
-
-async def ahealth() -> None:
-    """Async twin of :func:`health`."""
-    await get_backend().ahealth()
-
-
-def close() -> None:
-    """Release the default's connections if it was built (it stays configured)."""
-    if _default.is_built:
-        _default.get().close()
-
-
-async def aclose() -> None:
-    """Async twin of :func:`close`."""
-    if _default.is_built:
-        await _default.get().aclose()
+# The module lifecycle (tausestack.core.ModuleDefault): health()/ahealth() check the default
+# (building it on first use); close()/aclose() release its connections if it was built.
+health = _default.health
+ahealth = _default.ahealth
+close = _default.close
+aclose = _default.aclose
 
 
 def describe() -> str:

@@ -245,26 +245,12 @@ def stats() -> CacheStats:
     return _default.get().stats()
 
 
-def health() -> None:
-    """Check the default cache's backend answers (raises BackendUnavailableError if not)."""
-    _default.get().health()
-
-
-async def ahealth() -> None:
-    """Async twin of :func:`health`."""
-    await _default.get().ahealth()
-
-
-def close() -> None:
-    """Release the default cache's connections if it was built (it stays configured)."""
-    if _default.is_built:
-        _default.get().close()
-
-
-async def aclose() -> None:
-    """Async twin of :func:`close`."""
-    if _default.is_built:
-        await _default.get().aclose()
+# The module lifecycle (tausestack.core.ModuleDefault): health()/ahealth() check the default
+# (building it on first use); close()/aclose() release its connections if it was built.
+health = _default.health
+ahealth = _default.ahealth
+close = _default.close
+aclose = _default.aclose
 
 
 def describe() -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tausestack.cache._cache import Cache
-from tausestack.core import LazyDefault
+from tausestack.core import ModuleDefault
 
 __all__ = ["default"]
 
-default: LazyDefault[Cache] = LazyDefault(Cache, close=Cache.close)
+default: ModuleDefault[Cache] = ModuleDefault(Cache, close=Cache.close)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tausestack.core import LazyDefault
+from tausestack.core import ModuleDefault
 from tausestack.database._base import Base
 from tausestack.database._database import Database, registry
 from tausestack.database._engines import EngineOptions
@@ -63,7 +63,7 @@ def _close(database: Database) -> None:
     database.close()
 
 
-_default: LazyDefault[Database] = LazyDefault(Database, close=_close)
+_default: ModuleDefault[Database] = ModuleDefault(Database, close=_close)
 
 # Database methods reachable as module functions (database.create(...)), on the lazy default.
 _DELEGATED = frozenset(
@@ -100,26 +100,12 @@ def reset() -> None:
     _default.reset()
 
 
-def health() -> None:
-    """Check the default database answers; BackendUnavailableError (or ConfigurationError) if not."""
-    _default.get().health()
-
-
-async def ahealth() -> None:
-    """Async twin of :func:`health`."""
-    await _default.get().ahealth()
-
-
-def close() -> None:
-    """Close the default's connections if it was built (it stays configured and reopens on use)."""
-    if _default.is_built:
-        _default.get().close()
-
-
-async def aclose() -> None:
-    """Async twin of :func:`close`."""
-    if _default.is_built:
-        await _default.get().aclose()
+# The module lifecycle (tausestack.core.ModuleDefault): health()/ahealth() check the default
+# (building it on first use); close()/aclose() release its connections if it was built.
+health = _default.health
+ahealth = _default.ahealth
+close = _default.close
+aclose = _default.aclose
 
 
 def describe() -> str:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from email.headerregistry import Address
 from typing import Any
 
-from tausestack.core import BackendURL, LazyDefault
+from tausestack.core import BackendURL, ModuleDefault
 from tausestack.notify._attachments import Attachment, StorageKey, attachment
 from tausestack.notify._errors import (
     AttachmentTooLargeError,
@@ -60,7 +60,7 @@ __all__ = [
     "DeliveryError",
 ]
 
-_default: LazyDefault[Notifier] = LazyDefault(Notifier, close=Notifier.close)
+_default: ModuleDefault[Notifier] = ModuleDefault(Notifier, close=Notifier.close)
 
 
 def get_notifier() -> Notifier:
@@ -133,34 +133,14 @@ async def aemail(
     )
 
 
-def health() -> None:
-    """Check the default notifier's backend really works (built from the environment if needed).
-
-    Returns None when healthy; raises :class:`~tausestack.core.BackendUnavailableError`,
-    :class:`~tausestack.core.AccessDeniedError` or :class:`~tausestack.core.ConfigurationError`
-    otherwise (see :meth:`Notifier.health`).
-
-    >>> notify.configure("file://.tausestack/mail")  # doctest: +SKIP
-    >>> notify.health()  # doctest: +SKIP
-    """
-    _default.get().health()
-
-
-async def ahealth() -> None:
-    """Async twin of :func:`health`."""
-    await _default.get().ahealth()
-
-
-def close() -> None:
-    """Release the default notifier's connections if it was built (it stays configured)."""
-    if _default.is_built:
-        _default.get().close()
-
-
-async def aclose() -> None:
-    """Async twin of :func:`close`."""
-    if _default.is_built:
-        await _default.get().aclose()
+# The module lifecycle (tausestack.core.ModuleDefault): health()/ahealth() check the default
+# (building it on first use) and raise BackendUnavailableError, AccessDeniedError or
+# ConfigurationError when it does not work (see Notifier.health); close()/aclose() release its
+# connections if it was built (it stays configured).
+health = _default.health
+ahealth = _default.ahealth
+close = _default.close
+aclose = _default.aclose
 
 
 def describe() -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any
 
-from tausestack.core import LazyDefault, redact_url, run_sync
+from tausestack.core import ModuleDefault, redact_url, run_sync
 from tausestack.secrets._backend import SecretsBackend, validate_name
 from tausestack.secrets._secrets import MISSING, Secrets, build_backend, registry
 from tausestack.secrets._version import __version__
@@ -54,7 +54,7 @@ __all__ = [
     "describe",
 ]
 
-_default: LazyDefault[Secrets] = LazyDefault(Secrets, close=Secrets.close)
+_default: ModuleDefault[Secrets] = ModuleDefault(Secrets, close=Secrets.close)
 
 
 def get_secrets() -> Secrets:
@@ -138,20 +138,16 @@ def reset() -> None:
     _default.reset()
 
 
-def health() -> None:
-    """Check the default backend works; :class:`~tausestack.core.BackendUnavailableError` when not."""
-    _default.get().health()
+# The module lifecycle (tausestack.core.ModuleDefault): health() checks the default (building it
+# on first use; BackendUnavailableError when it does not work); close() releases its connections
+# if it was built. The async twins run the sync ones in a worker thread, building included.
+health = _default.health
+close = _default.close
 
 
 async def ahealth() -> None:
     """Async twin of :func:`health`."""
     await run_sync(health)
-
-
-def close() -> None:
-    """Release the default's connections and cache if it was built (it stays configured)."""
-    if _default.is_built:
-        _default.get().close()
 
 
 async def aclose() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tausestack.core import LazyDefault, redact_url, run_sync
+from tausestack.core import ModuleDefault, redact_url, run_sync
 from tausestack.storage._backend import ObjectInfo, StorageBackend, StorageEntry
 from tausestack.storage._keys import sanitize_key, validate_key
 from tausestack.storage._storage import Storage, default_url, registry
@@ -64,7 +64,7 @@ _LAZY = {
     "MemoryStorageBackend": "tausestack.storage.backends.memory",
 }
 
-_default: LazyDefault[Storage] = LazyDefault(Storage, close=Storage.close)
+_default: ModuleDefault[Storage] = ModuleDefault(Storage, close=Storage.close)
 
 
 def get_storage() -> Storage:
@@ -86,20 +86,16 @@ def reset() -> None:
     _default.reset()
 
 
-def health() -> None:
-    """Check the default backend works; :class:`~tausestack.core.BackendUnavailableError` when not."""
-    _default.get().health()
+# The module lifecycle (tausestack.core.ModuleDefault): health() checks the default (building it
+# on first use; BackendUnavailableError when it does not work); close() releases its connections
+# if it was built. The async twins run the sync ones in a worker thread, building included.
+health = _default.health
+close = _default.close
 
 
 async def ahealth() -> None:
     """Async twin of :func:`health`."""
     await run_sync(health)
-
-
-def close() -> None:
-    """Release the default's connections if it was built (it stays configured)."""
-    if _default.is_built:
-        _default.get().close()
 
 
 async def aclose() -> None:

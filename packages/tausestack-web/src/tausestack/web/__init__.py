@@ -10,9 +10,9 @@ declared public. FastAPI is imported on first use of a name that needs it.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from tausestack.core import lazy_exports
 from tausestack.web._declarations import AuthDeclaration, AuthRequirement, public, requires_auth
 from tausestack.web._settings import WebSettings
 from tausestack.web._version import __version__
@@ -86,14 +86,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'tausestack.web' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
